@@ -1,0 +1,31 @@
+"""``GET /v1/orders`` and ``DELETE /v1/orders/<id>``: what the history store knows."""
+
+from flask import current_app
+from flask import jsonify
+from flask import request
+
+from companion.api import bp
+from companion.errors import ApiError
+from companion.store import history
+
+
+@bp.get("/orders")
+def list_orders():
+    raw_limit = request.args.get("limit", "50")
+    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= 500:
+        raise ApiError(400, "invalid_field", "'limit' must be a whole number from 1 to 500.")
+    cursor = request.args.get("cursor") or None
+    try:
+        orders, next_cursor = history(current_app).list_orders(int(raw_limit), cursor)
+    except ValueError:
+        raise ApiError(400, "invalid_cursor", "'cursor' is not one this server gave out.") from None
+    return jsonify({"orders": orders, "next_cursor": next_cursor})
+
+
+@bp.delete("/orders/<order_id>")
+def forget_order(order_id: str):
+    if not order_id.isdigit() or len(order_id) > 30:
+        raise ApiError(400, "invalid_field", "An order id is digits only.")
+    if not history(current_app).forget(order_id):
+        raise ApiError(404, "order_not_found", "No order with that id is stored.")
+    return jsonify({"deleted": order_id})

@@ -1,0 +1,37 @@
+"""The Flask application factory (flaskr style: no module-level app, ``init_app`` per part)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from companion import datadir
+
+DEFAULTS = {
+    "PORT": 8765,
+    "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,  # DESIGN.md §7: 8 MiB, then 413
+    "JSON_AS_ASCII": False,
+}
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """A companion app. ``config`` overrides the defaults (tests pass ``DATA_DIR`` and ``PORT``)."""
+    app = Flask(__name__)
+    app.config.from_mapping(DEFAULTS)
+    if config:
+        app.config.from_mapping(config)
+    app.config["DATA_DIR"] = str(datadir.resolve(app.config.get("DATA_DIR")))
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+
+    from companion import errors
+    from companion import security
+    from companion import store
+
+    errors.init_app(app)
+    security.init_app(app)
+    store.init_app(app)
+
+    from companion.api import bp
+
+    app.register_blueprint(bp, url_prefix="/v1")
+    return app

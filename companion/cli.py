@@ -1,0 +1,189 @@
+"""``parcel-doctor``: serve the companion, diagnose a saved page, identify numbers, print tokens."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from companion import datadir
+from companion import i18n
+from companion.i18n import message
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="parcel-doctor",
+        description="Why does my AliExpress tracking say nothing? — 알리 배송 조회가 멈춘 이유를 알려 줘요.",
+    )
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="run the companion on 127.0.0.1 / 컴패니언 실행")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--data-dir")
+    serve.add_argument("--threads", type=int, default=4, help=argparse.SUPPRESS)
+    serve.add_argument("--lang", choices=i18n.LANGS, default="ko")
+    serve.set_defaults(run=_serve)
+
+    diagnose = sub.add_parser("diagnose", help="diagnose a saved page / 저장한 페이지 진단")
+    diagnose.add_argument("file", help="the saved page (HTML), or - for standard input")
+    diagnose.add_argument("--url", default="", help="the page's address (says which kind of page it is)")
+    diagnose.add_argument("--payload", action="append", default=[], metavar="FILE.json", help="a JSON response the page loaded")
+    diagnose.add_argument("--now", help="the capture time, e.g. 2026-09-30T10:00:00+09:00 (default: now)")
+    diagnose.add_argument("--lang", choices=i18n.LANGS, default="ko")
+    diagnose.add_argument("--json", action="store_true", help="print exactly the API's JSON response")
+    diagnose.add_argument("--data-dir", help="remember what was seen (default: stateless)")
+    diagnose.set_defaults(run=_diagnose)
+
+    identify = sub.add_parser("identify", help="carrier and validity of tracking numbers / 운송장 번호 확인")
+    identify.add_argument("numbers", nargs="+", metavar="NUMBER")
+    identify.add_argument("--hint", help="the carrier name the page shows, e.g. CJ or 한진")
+    identify.add_argument("--lang", choices=i18n.LANGS, default="ko")
+    identify.add_argument("--json", action="store_true")
+    identify.set_defaults(run=_identify)
+
+    token = sub.add_parser("token", help="print the API token, or a new pairing code / 토큰·연결 코드")
+    token.add_argument("--pairing-code", action="store_true")
+    token.add_argument("--data-dir")
+    token.add_argument("--lang", choices=i18n.LANGS, default="ko")
+    token.set_defaults(run=_token)
+    return parser
+
+
+def _serve(args) -> int:
+    import logging
+    import socket
+
+    import waitress
+
+    from companion.app import create_app
+    from companion.security import Credentials
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = create_app({"PORT": args.port, "DATA_DIR": args.data_dir})
+    probe = socket.socket()
+    try:
+        probe.bind(("127.0.0.1", args.port))
+    except OSError:
+        print(message("serve.port_busy", args.lang, port=args.port), file=sys.stderr)
+        return 2
+    finally:
+        probe.close()
+    code = Credentials(Path(app.config["DATA_DIR"])).new_pairing_code()
+    print(message("serve.listening", args.lang, port=args.port), flush=True)
+    print(message("serve.data_dir", args.lang, path=app.config["DATA_DIR"]), flush=True)
+    print(message("serve.pairing", args.lang, code=code), flush=True)
+    # 127.0.0.1 only (DESIGN.md §7); waitress is a production WSGI server with a bounded queue.
+    waitress.serve(app, host="127.0.0.1", port=args.port, threads=args.threads, ident="parcel-doctor", _quiet=True)
+    return 0
+
+
+def _diagnose(args) -> int:
+    from companion import dates
+    from companion.diagnosis import diagnose
+    from companion.parsing.base import Capture
+
+    try:
+        html = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        print(message("diagnose.file_missing", args.lang, path=args.file), file=sys.stderr)
+        return 2
+    payloads = []
+    for path in args.payload:
+        try:
+            body = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            print(message("diagnose.bad_payload", args.lang, path=path), file=sys.stderr)
+            return 2
+        # A saved mtop response carries its own api name; a bare body is recognised by shape.
+        payloads.append(body if isinstance(body, dict) and "api" in body and "data" in body else {"data": body})
+    now = None
+    if args.now:
+        now = dates.parse_iso(args.now)
+        if now is None:
+            print(message("diagnose.bad_now", args.lang), file=sys.stderr)
+            return 2
+    store = None
+    if args.data_dir:
+        from companion.store import History
+
+        store = History(datadir.resolve(args.data_dir) / "history.sqlite3")
+    capture = Capture(url=args.url, html=html, payloads=payloads, captured_at=now, lang=args.lang)
+    answer = diagnose(capture, lang=args.lang, store=store)
+    if args.json:
+        print(json.dumps(answer, ensure_ascii=False, indent=2))
+    else:
+        print(_table(answer, args.lang))
+    return 0
+
+
+def _table(answer: dict, lang: str) -> str:
+    """A readable summary: one line per order, then its advice and links."""
+    from datetime import date
+
+    lines = []
+    if answer["orders"]:
+        lines.append(message("diagnose.header", lang))
+    for order in answer["orders"]:
+        diagnosis = order["diagnosis"]
+        wait = diagnosis["wait"]
+        until = (
+            message("wait.until", lang, day=i18n.day(date.fromisoformat(wait["until"]), lang), days=wait["days_left"])
+            if wait
+            else message("wait.none", lang)
+        )
+        lines.append(f"{order['order_id']}\t{order['status_text'] or order['status']}\t{diagnosis['title']}\t{until}")
+        lines.append(f"    {diagnosis['explanation']}")
+        for parcel in order["parcels"]:
+            carrier = parcel["carrier"]["name"] if parcel["carrier"] else "?"
+            lines.append(f"    · {parcel['tracking_number'] or '-'} ({carrier}, {parcel['stage']})")
+        for action in diagnosis["actions"]:
+            lines.append(f"    → {action['label']}: {action['url']}")
+    if not answer["orders"]:
+        lines.append(message("diagnose.no_orders", lang))
+    if answer["tracking_numbers"]:
+        lines.append(message("diagnose.numbers", lang))
+        for number in answer["tracking_numbers"]:
+            names = ", ".join(c["name"] for c in number["carriers"]) or "?"
+            state = message("identify.valid" if number["valid"] else "identify.invalid", lang)
+            lines.append(f"    {number['number']}\t{names}\t{state}")
+    return "\n".join(lines)
+
+
+def _identify(args) -> int:
+    from companion import numbers
+
+    results = [numbers.identify(raw, args.hint) for raw in args.numbers]
+    if args.json:
+        print(json.dumps([r.to_dict(args.lang) for r in results], ensure_ascii=False, indent=2))
+        return 0
+    for result in results:
+        names = ", ".join(c.name(args.lang) for c in result.carriers)
+        if not result.carriers:
+            state = message("identify.unknown", args.lang)
+        else:
+            state = message("identify.valid" if result.valid else "identify.invalid", args.lang)
+        print(f"{result.number}\t{names or '-'}\t{state}" + (f"\t({result.reason})" if not result.valid else ""))
+    return 0
+
+
+def _token(args) -> int:
+    from companion.security import Credentials
+
+    creds = Credentials(datadir.resolve(args.data_dir))
+    if args.pairing_code:
+        print(message("token.pairing", args.lang, code=creds.new_pairing_code()) if sys.stdout.isatty() else creds.new_pairing_code())
+    else:
+        print(creds.token())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

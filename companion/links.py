@@ -1,0 +1,68 @@
+"""Buttons to the right places, built only from templates in ``links.json`` and the carriers'
+own templates. Every URL is checked to be https on an allowed host before it leaves."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import quote
+from urllib.parse import urlsplit
+
+from companion import numbers
+from companion.models import Action
+
+_LINKS = {k: v for k, v in json.loads(Path(__file__).with_name("links.json").read_text(encoding="utf-8")).items() if not k.startswith("_")}
+
+
+def _hosts() -> frozenset[str]:
+    templates = [entry["url"] for entry in _LINKS.values()] + [e.get("url_en", "") for e in _LINKS.values()]
+    templates += [c.tracking_url_template for c in numbers.all_carriers() if c.tracking_url_template]
+    return frozenset(urlsplit(t).hostname for t in templates if t)
+
+
+ALLOWED_HOSTS = _hosts()
+
+
+def is_allowed(url: str) -> bool:
+    """https, on a host one of our own templates names, nothing else."""
+    parts = urlsplit(url)
+    return parts.scheme == "https" and parts.hostname in ALLOWED_HOSTS and not parts.username
+
+
+def link(name: str, **values) -> Action:
+    """The named link from links.json, its placeholders URL-encoded."""
+    entry = _LINKS[name]
+    filled = {k: quote(str(v), safe="") for k, v in values.items()}
+    url_ko = entry["url"].format(**filled)
+    action = Action(kind=entry["kind"], label_ko=entry["label"]["ko"], label_en=entry["label"]["en"], url=url_ko)
+    if not is_allowed(action.url):  # a template edited wrongly must fail loudly in the tests
+        raise ValueError(f"link {name} is not https on an allowed host")
+    return action
+
+
+def trackers(number: str | None) -> list[Action]:
+    """17TRACK for any number; Cainiao too, since it follows AliExpress parcels end to end."""
+    if not number:
+        return []
+    return [link("17track", number=number), link("cainiao", number=number)]
+
+
+def courier(carrier_id: str | None, number: str | None) -> list[Action]:
+    """The Korean courier's own tracking page for its number, when we know its URL."""
+    if not carrier_id or not number:
+        return []
+    try:
+        carrier = numbers.carrier(carrier_id)
+    except KeyError:
+        return []
+    url = carrier.tracking_url(number)
+    if not url or not is_allowed(url):
+        return []
+    return [
+        Action(
+            kind="courier",
+            label_ko=f"{carrier.name('ko')}에서 조회",
+            label_en=f"Track with {carrier.name('en')}",
+            url=url,
+        )
+    ]

@@ -1,0 +1,166 @@
+"""What the parsers extract and the rules read: plain, frozen-where-possible data.
+
+The parsers fill these from a page or a JSON payload; they never decide a cause. The JSON
+shape that leaves the companion is built in ``companion.report`` from these objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import datetime
+
+ORDER_STATUSES = (
+    "awaiting_payment",
+    "awaiting_shipment",
+    "awaiting_delivery",
+    "completed",
+    "cancelled",
+    "unknown",
+)
+
+STAGES = (
+    "not_shipped",
+    "info_received",
+    "in_transit",
+    "customs",
+    "handed_over",
+    "out_for_delivery",
+    "delivered",
+    "exception",
+    "unknown",
+)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One tracking event as the page or payload shows it."""
+
+    time: datetime | None
+    text: str
+    code: str | None = None  # AliExpress trackingSecondCode, when the data gives it
+    title: str = ""
+    location: str = ""
+    milestone: str | None = None  # what happened, from the code or else the wording (vocabulary.json)
+
+    def key(self) -> tuple:
+        """Identity for de-duplication: the same event seen twice is one event."""
+        return (self.time.isoformat() if self.time else None, self.code, self.text)
+
+
+@dataclass
+class Parcel:
+    """One package of an order, with its events newest first."""
+
+    tracking_number: str | None = None
+    origin_number: str | None = None  # Cainiao LP… behind a last-mile number, when shown
+    number_blocked: bool = False  # AliExpress hides the number (``blockMailNo``)
+    service: str | None = None  # "AliExpress Selection Standard", "Cainiao Super Economy Global" …
+    carrier_name: str | None = None  # what the page says carries it ("CJ", "Hanjin", "J&T Express")
+    domestic_number: str | None = None  # a number the last-mile carrier gave (logisticsCpInfo)
+    events: list[Event] = field(default_factory=list)
+    eta_end: date | None = None
+
+    def sort_events(self) -> None:
+        """Newest first; undated events keep their place after the dated ones."""
+        dated = [e for e in self.events if e.time is not None]
+        undated = [e for e in self.events if e.time is None]
+        dated.sort(key=lambda e: e.time, reverse=True)
+        self.events = dated + undated
+
+
+@dataclass
+class Order:
+    """One order as one page (or payload) shows it."""
+
+    order_id: str
+    status: str = "unknown"
+    status_text: str = ""
+    status_code: str | None = None  # list ``orderStatus`` ("8", "9") when the payload gives it
+    ordered_on: date | None = None
+    shipped_on: date | None = None
+    shipping_service: str | None = None
+    parcels: list[Parcel] = field(default_factory=list)
+    protection_until: date | None = None  # "Refund if no delivery before …" on the page
+    has_tracking_link: bool = False
+    buttons: list[str] = field(default_factory=list)  # button kinds: "tracking", "pay", "dispute" …
+    sources: list[str] = field(default_factory=list)  # where the facts came from, for evidence
+
+    def merge(self, other: "Order") -> None:
+        """Fill what this order lacks from another reading of the same order."""
+        if self.status == "unknown" and other.status != "unknown":
+            self.status = other.status
+        if other.status_code and not self.status_code:
+            self.status_code = other.status_code
+            if other.status != "unknown":
+                self.status = other.status  # a code beats wording
+        self.status_text = self.status_text or other.status_text
+        self.ordered_on = self.ordered_on or other.ordered_on
+        self.shipped_on = self.shipped_on or other.shipped_on
+        self.shipping_service = self.shipping_service or other.shipping_service
+        self.protection_until = self.protection_until or other.protection_until
+        self.has_tracking_link = self.has_tracking_link or other.has_tracking_link
+        for kind in other.buttons:
+            if kind not in self.buttons:
+                self.buttons.append(kind)
+        for src in other.sources:
+            if src not in self.sources:
+                self.sources.append(src)
+        if not self.parcels:
+            self.parcels = other.parcels
+        elif other.parcels:
+            self._merge_parcels(other.parcels)
+
+    def _merge_parcels(self, parcels: list[Parcel]) -> None:
+        by_number = {p.tracking_number: p for p in self.parcels if p.tracking_number}
+        for parcel in parcels:
+            mine = by_number.get(parcel.tracking_number) if parcel.tracking_number else None
+            if mine is None:
+                if parcel.tracking_number or parcel.events:
+                    self.parcels.append(parcel)
+                continue
+            seen = {e.key() for e in mine.events}
+            mine.events.extend(e for e in parcel.events if e.key() not in seen)
+            mine.sort_events()
+            for name in ("origin_number", "service", "carrier_name", "domestic_number", "eta_end"):
+                if getattr(mine, name) is None:
+                    setattr(mine, name, getattr(parcel, name))
+            mine.number_blocked = mine.number_blocked and parcel.number_blocked
+
+
+@dataclass
+class Page:
+    """What a parser read from one capture."""
+
+    site: str = "generic"
+    kind: str = "generic"
+    lang: str | None = None  # the page's own language, when it says
+    orders: list[Order] = field(default_factory=list)
+    loose_numbers: list[str] = field(default_factory=list)  # numbers outside any order
+    warnings: list[str] = field(default_factory=list)  # what could not be read (partial result)
+
+
+@dataclass(frozen=True)
+class Action:
+    """A button in the overlay: where to look next."""
+
+    kind: str  # tracker | customs | courier | aliexpress | seller | dispute
+    label_ko: str
+    label_en: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What one rule concluded about one order. Data only: no HTML, no logging."""
+
+    cause: str
+    severity: str  # ok | info | wait | action
+    title_ko: str
+    title_en: str
+    explanation_ko: str
+    explanation_en: str
+    wait_until: date | None = None
+    actions: tuple[Action, ...] = ()
+    evidence: tuple[str, ...] = ()

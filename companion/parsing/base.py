@@ -1,0 +1,112 @@
+"""The one interface every page parser follows, and the small DOM helpers they share."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import datetime
+from urllib.parse import parse_qs
+from urllib.parse import urlsplit
+
+from bs4 import BeautifulSoup
+from bs4 import Tag
+
+from companion.models import Page
+
+# An AliExpress order id: 15–19 digits (16 in every sample). Taken from hrefs, never labels.
+ORDER_ID_IN_HREF = re.compile(r"(?:[?&]|\b)(?:orderId|tradeOrderId|tradeId)=(\d{12,20})")
+
+
+@dataclass
+class Capture:
+    """One page as the extension (or the CLI) hands it over."""
+
+    url: str = ""
+    html: str | None = None
+    payloads: list = field(default_factory=list)
+    captured_at: datetime | None = None
+    lang: str = "ko"
+
+    def query(self, name: str) -> str | None:
+        """A query parameter of the page URL (``tradeOrderId``, ``orderId``)."""
+        values = parse_qs(urlsplit(self.url or "").query).get(name)
+        return values[0] if values else None
+
+    @property
+    def host(self) -> str:
+        return (urlsplit(self.url or "").hostname or "").lower()
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.url or "").path or ""
+
+
+class PageParser:
+    """Reads one kind of page. Subclasses say which URLs and DOMs they own and read orders.
+
+    ``parse`` fills a :class:`Page`; it never decides a cause (that is the rules' job) and never
+    raises on a strange page: what it cannot read goes to ``page.warnings``.
+    """
+
+    kind = "generic"
+
+    def matches_url(self, capture: Capture) -> bool:
+        """True when the URL says this is the parser's page."""
+        raise NotImplementedError
+
+    def matches_dom(self, soup: BeautifulSoup) -> bool:
+        """True when the DOM looks like the parser's page (used when there is no URL)."""
+        raise NotImplementedError
+
+    def parse(self, soup: BeautifulSoup | None, capture: Capture, page: Page) -> None:
+        """Add what the page shows to ``page``."""
+        raise NotImplementedError
+
+
+def make_soup(html: str) -> BeautifulSoup:
+    """lxml builds the tree: the C parser is many times faster than html.parser on big pages."""
+    return BeautifulSoup(html, "lxml")
+
+
+def class_re(*names: str) -> re.Pattern:
+    """Match CSS-module classes by their stable part, whatever hash follows.
+
+    ``class_re("logistic-info-v2--mailNoValue")`` matches ``logistic-info-v2--mailNoValue--X0fPzen``
+    and also a later ``logistic-info-v3--mailNoValue--…``: the version number is not part of the key.
+    """
+    parts = []
+    for name in names:
+        block, _, element = name.partition("--")
+        block = re.sub(r"-v\d+$", "", block)
+        parts.append(re.escape(block) + r"(?:-v\d+)?--" + re.escape(element) + r"(?:--|$)")
+    return re.compile("^(?:" + "|".join(parts) + ")")
+
+
+def text_of(node: Tag | None) -> str:
+    """The visible text of a node, whitespace folded."""
+    if node is None:
+        return ""
+    return " ".join(node.get_text(" ", strip=True).split())
+
+
+def visible_text(soup: BeautifulSoup) -> str:
+    """All the text a person sees: scripts, styles and templates left out."""
+    chunks = []
+    for string in soup.find_all(string=True):
+        parent = string.parent
+        if parent is not None and parent.name in ("script", "style", "noscript", "template", "head", "title"):
+            continue
+        value = string.strip()
+        if value:
+            chunks.append(value)
+    return " ".join(chunks)
+
+
+def order_id_from_hrefs(node: Tag) -> str | None:
+    """The first order id in any link under ``node`` (hrefs are stable; labels change)."""
+    for link in node.find_all("a", href=True):
+        match = ORDER_ID_IN_HREF.search(link["href"])
+        if match:
+            return match.group(1)
+    return None

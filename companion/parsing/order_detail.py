@@ -1,0 +1,90 @@
+"""The order detail page, ``/p/order/detail.html?orderId=…`` (aliexpress-pages.md §3.1):
+stable BEM-like classes; the latest tracking event and the ETA, but (since 2025) no number.
+The address block is personal data and is never read."""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup
+
+from companion import dates
+from companion.models import Event
+from companion.models import Order
+from companion.models import Page
+from companion.models import Parcel
+from companion.parsing import vocabulary
+from companion.parsing.base import Capture
+from companion.parsing.base import PageParser
+from companion.parsing.base import order_id_from_hrefs
+from companion.parsing.base import text_of
+
+_ORDERED = re.compile(r"order placed|주문\s*(?:일|날짜|일자)|주문한\s*날", re.I)
+_SHIPPED = re.compile(r"shipment completed|shipped on|발송\s*(?:완료|일)|배송\s*시작", re.I)
+_ID = re.compile(r"\b(\d{15,19})\b")
+
+
+class OrderDetailParser(PageParser):
+    kind = "order_detail"
+
+    def matches_url(self, capture: Capture) -> bool:
+        return capture.path.startswith("/p/order/detail") or capture.path.endswith("order_detail.htm")
+
+    def matches_dom(self, soup: BeautifulSoup) -> bool:
+        return soup.find(class_="order-detail-order-info") is not None or soup.find(
+            class_="order-detail-item-track"
+        ) is not None
+
+    def parse(self, soup, capture: Capture, page: Page) -> None:
+        order_id = capture.query("orderId") or capture.query("tradeOrderId")
+        if soup is None:
+            if order_id:
+                page.orders.append(Order(order_id=order_id, sources=["order detail page"]))
+            return
+        info = soup.find(class_="order-detail-order-info")
+        if not order_id and info is not None:
+            match = _ID.search(text_of(info))
+            order_id = match.group(1) if match else None
+        order_id = order_id or order_id_from_hrefs(soup)
+        if not order_id:
+            page.warnings.append("the detail page does not say which order it is")
+            return
+        order = Order(order_id=order_id, sources=["order detail page"])
+        status = soup.find(class_="order-status-content") or soup.find(class_="order-status")
+        if status is not None:
+            reminder = status.find(class_="order-status-info")
+            if reminder is not None:
+                reminder.extract()  # the reminder line talks about other states ("if not received…")
+            order.status_text = text_of(status.find(class_="order-status-title") or status)[:80]
+            order.status = vocabulary.status_from_text(order.status_text)
+        for row in soup.select(".order-detail-order-info .info-row, .order-detail-order-info li"):
+            text = text_of(row)
+            if _ORDERED.search(text) and not order.ordered_on:
+                order.ordered_on = dates.parse_date(text, capture.captured_at)
+            elif _SHIPPED.search(text) and not order.shipped_on:
+                order.shipped_on = dates.parse_date(text, capture.captured_at)
+        for track in soup.find_all(class_="order-detail-item-track"):
+            parcel = _latest(track, capture)
+            if parcel:
+                order.parcels.append(parcel)
+        order.has_tracking_link = soup.find("a", href=re.compile(r"/p/tracking/")) is not None
+        for node in soup.select(".service-progress-node-info, [class*=order-services], [class*=service-progress]"):
+            found = vocabulary.protection_date_text(text_of(node))
+            if found:
+                order.protection_until = dates.parse_date(found, capture.captured_at)
+                break
+        page.orders.append(order)
+
+
+def _latest(track, capture: Capture) -> Parcel | None:
+    """The detail page shows one line per parcel: the latest event, no time, and the ETA."""
+    desc = text_of(track.find(class_="order-detail-item-track-info-desc"))
+    title = text_of(track.find(class_="order-detail-item-track-info-title"))
+    parcel = Parcel()
+    if desc or title:
+        parcel.events.append(
+            Event(time=None, text=desc or title, title=title, milestone=vocabulary.classify_event(None, desc, title))
+        )
+    eta = text_of(track.find(class_="order-detail-item-track-eta-text"))
+    parcel.eta_end = dates.parse_date(eta, capture.captured_at) if eta else None
+    return parcel if parcel.events else None

@@ -1,0 +1,132 @@
+"""The tracking page, ``/p/tracking/index.html?tradeOrderId=…`` (aliexpress-pages.md §4.1).
+
+Client-rendered with CSS-module classes whose hash suffix changes between builds, so every
+lookup goes through :func:`class_re` on the stable part. Events are newest first; several
+packages follow one another in the DOM, each starting with its carrier and number.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup
+
+from companion import dates
+from companion.models import Event
+from companion.models import Order
+from companion.models import Page
+from companion.models import Parcel
+from companion.parsing import vocabulary
+from companion.parsing.base import Capture
+from companion.parsing.base import PageParser
+from companion.parsing.base import class_re
+from companion.parsing.base import order_id_from_hrefs
+from companion.parsing.base import text_of
+from companion.parsing.base import visible_text
+
+MAIL_NO = class_re("logistic-info-v2--mailNoValue")
+CARRIER = class_re("logistic-info-v2--carrierValue")
+NODE = class_re("logistic-info-v2--node")
+NODE_TITLE = class_re("logistic-info-v2--nodeTitle")
+NODE_DESC = class_re("logistic-info-v2--nodeDesc")
+NODE_TIME = class_re("logistic-info-v2--nodeTime")
+ETA = class_re("arrival-time-v2--title")
+ANY_PART = class_re(
+    "logistic-info-v2--mailNoValue", "logistic-info-v2--carrierValue", "logistic-info-v2--node"
+)
+# "운송장 번호: LP00…" / "Tracking number: …" when the number has no element of its own.
+_NUMBER_LABEL = re.compile(r"(?:운송장\s*번호|송장\s*번호|tracking\s*(?:number|no\.?))\s*[:：]?\s*([A-Z0-9][A-Z0-9-]{7,30})", re.I)
+_COPY_WORD = re.compile(r"(?:copy|복사)$", re.I)
+
+
+class TrackingParser(PageParser):
+    kind = "tracking"
+
+    def matches_url(self, capture: Capture) -> bool:
+        return capture.path.startswith("/p/tracking/") or "logisticsdetail" in capture.path
+
+    def matches_dom(self, soup: BeautifulSoup) -> bool:
+        return soup.find(class_=NODE) is not None or soup.find(class_=MAIL_NO) is not None
+
+    def parse(self, soup, capture: Capture, page: Page) -> None:
+        order_id = capture.query("tradeOrderId") or capture.query("orderId")
+        if soup is None:
+            if order_id:
+                page.orders.append(Order(order_id=order_id, sources=["tracking page"]))
+            return
+        order_id = order_id or order_id_from_hrefs(soup)
+        if not order_id:
+            page.warnings.append("the tracking page does not say which order it is")
+            order_id = ""
+        order = Order(order_id=order_id, sources=["tracking page"])
+        order.parcels = _parcels(soup, capture)
+        text = visible_text(soup)
+        if not any(p.tracking_number for p in order.parcels):
+            match = _NUMBER_LABEL.search(text)
+            if match:
+                number = match.group(1).replace("-", "").upper()
+                if order.parcels:
+                    order.parcels[0].tracking_number = number
+                else:
+                    order.parcels.append(Parcel(tracking_number=number))
+        found = vocabulary.protection_date_text(text)
+        if found:
+            order.protection_until = dates.parse_date(found, capture.captured_at)
+        eta = soup.find(class_=ETA)
+        if eta is not None and order.parcels and order.parcels[0].eta_end is None:
+            order.parcels[0].eta_end = _eta_end(text_of(eta), capture)
+        page.orders.append(order)
+
+
+def _parcels(soup: BeautifulSoup, capture: Capture) -> list[Parcel]:
+    """Walk the number, carrier and event elements in document order, a parcel at a time."""
+    parcels: list[Parcel] = []
+    current = None
+    for node in soup.find_all(class_=ANY_PART):
+        if _has(node, MAIL_NO):
+            number = _COPY_WORD.sub("", text_of(node)).replace(" ", "").replace("-", "").upper()
+            if current is None or current.tracking_number:
+                current = Parcel()
+                parcels.append(current)
+            current.tracking_number = number or None
+        elif _has(node, CARRIER):
+            if current is None or current.service or current.events:
+                current = Parcel()
+                parcels.append(current)
+            current.service = text_of(node) or None
+        elif _has(node, NODE):
+            if current is None:
+                current = Parcel()
+                parcels.append(current)
+            event = _event(node, capture)
+            if event:
+                current.events.append(event)
+    for parcel in parcels:
+        parcel.sort_events()
+    return [p for p in parcels if p.tracking_number or p.events or p.service]
+
+
+def _has(node, pattern: re.Pattern) -> bool:
+    return any(pattern.match(c) for c in node.get("class", []))
+
+
+def _event(node, capture: Capture) -> Event | None:
+    title = text_of(node.find(class_=NODE_TITLE))
+    desc = text_of(node.find(class_=NODE_DESC))
+    when_text = text_of(node.find(class_=NODE_TIME))
+    if not (title or desc):
+        desc = text_of(node)
+    if not (title or desc):
+        return None
+    return Event(
+        time=dates.parse_datetime(when_text, capture.captured_at),
+        text=desc or title,
+        title=title,
+        milestone=vocabulary.classify_event(None, title, desc),
+    )
+
+
+def _eta_end(text: str, capture: Capture):
+    """"Delivery: Apr. 24 - May. 14" → May 14; "Delivered：Jul. 28" → Jul 28."""
+    parts = re.split(r"\s[-–~]\s", text)
+    return dates.parse_date(parts[-1], capture.captured_at) if parts else None

@@ -1,0 +1,180 @@
+"""What the rules read: one order with every fact about its parcels worked out once.
+
+The rules stay small because the arithmetic (days since the last change, when customs began,
+which carrier took over in Korea) happens here, once, and is the same for every rule.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
+from pathlib import Path
+
+from companion import numbers
+from companion.models import Event
+from companion.models import Order
+from companion.models import Parcel
+from companion.parsing import vocabulary
+
+THRESHOLDS = {
+    key: entry["value"]
+    for key, entry in json.loads(Path(__file__).with_name("thresholds.json").read_text(encoding="utf-8")).items()
+    if not key.startswith("_")
+}
+_DIGITS_DOMESTIC = range(10, 15)  # a 10–14 digit number is a Korean courier's (carriers.md §1.4)
+_SHIP_MILESTONES = ("shipped", "warehouse", "picked_up", "origin_sorting")
+_EXCEPTIONS = ("delivery_failed", "returned")
+
+
+@dataclass
+class ParcelFacts:
+    """One parcel, read: its number's carrier, where it is, and since when."""
+
+    parcel: Parcel
+    identity: numbers.Identification | None
+    carrier: numbers.Carrier | None
+    stage: str
+    last_event: Event | None
+    last_change: date | None
+    customs_since: date | None
+    hold_event: Event | None
+    domestic_carrier: numbers.Carrier | None
+    domestic_number: str | None
+    untracked: bool
+    has_carrier_event: bool
+
+    @property
+    def number(self) -> str | None:
+        return self.parcel.tracking_number
+
+    @property
+    def active(self) -> bool:
+        """Still on its way (not delivered)."""
+        return self.stage != "delivered"
+
+
+@dataclass
+class Case:
+    """An order and its parcels, with the capture time as "now"."""
+
+    order: Order
+    now: datetime
+    parcels: list[ParcelFacts]
+    thresholds: dict = field(default_factory=lambda: dict(THRESHOLDS))
+    tracking_seen: bool = False  # a tracking page or payload was read for this order
+    first_seen: date | None = None  # from the history store: when we first saw this order
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+    @property
+    def active(self) -> list[ParcelFacts]:
+        return [p for p in self.parcels if p.active]
+
+    @property
+    def ship_date(self) -> date | None:
+        """When the seller handed it over: the page's date, else the first shipping event."""
+        if self.order.shipped_on:
+            return self.order.shipped_on
+        days = [
+            e.time.date()
+            for p in self.parcels
+            for e in p.parcel.events
+            if e.time and e.milestone in _SHIP_MILESTONES
+        ]
+        return min(days) if days else None
+
+    def days_since(self, day: date | None) -> int | None:
+        return (self.today - day).days if day else None
+
+    def t(self, name: str) -> int:
+        return self.thresholds[name]
+
+
+def build_case(order: Order, now: datetime, tracking_seen: bool = False, first_seen: date | None = None) -> Case:
+    """Work out the facts of every parcel of ``order``."""
+    return Case(
+        order=order,
+        now=now,
+        parcels=[parcel_facts(p, now) for p in order.parcels],
+        tracking_seen=tracking_seen,
+        first_seen=first_seen,
+    )
+
+
+def parcel_facts(parcel: Parcel, now: datetime) -> ParcelFacts:
+    identity = numbers.identify(parcel.tracking_number, parcel.carrier_name) if parcel.tracking_number else None
+    carrier = identity.carriers[0] if identity and identity.carriers else None
+    newest = parcel.events[0] if parcel.events else None
+    milestones = [e.milestone for e in parcel.events]
+    dated = [e for e in parcel.events if e.time]
+    domestic_carrier, domestic_number = _domestic(parcel, identity)
+    stage = vocabulary.stage_of(newest.milestone) if newest else ("info_received" if parcel.tracking_number else "unknown")
+    if stage == "unknown" and newest is not None:
+        stage = "in_transit" if any(m in vocabulary.CARRIER_MILESTONES for m in milestones) else "info_received"
+    if domestic_number and stage in ("in_transit", "info_received", "customs", "unknown") and _past_customs(milestones):
+        stage = "handed_over"
+    return ParcelFacts(
+        parcel=parcel,
+        identity=identity,
+        carrier=carrier,
+        stage=stage,
+        last_event=newest,
+        last_change=dated[0].time.date() if dated else None,
+        customs_since=_customs_since(parcel.events),
+        hold_event=next((e for e in parcel.events[:3] if e.milestone == "customs_hold"), None)
+        if stage == "customs"
+        else None,
+        domestic_carrier=domestic_carrier,
+        domestic_number=domestic_number,
+        untracked=vocabulary.is_untracked_service(parcel.service)
+        or bool(identity and identity.valid and identity.tracking in ("partial", "origin_only")),
+        has_carrier_event=any(m in vocabulary.CARRIER_MILESTONES for m in milestones),
+    )
+
+
+def _past_customs(milestones: list) -> bool:
+    return any(m in ("import_customs_done", "handover", "last_mile") for m in milestones)
+
+
+def _customs_since(events: list[Event]) -> date | None:
+    """The day import customs began, if the parcel is still in customs (newest event first)."""
+    since = None
+    for event in events:
+        if event.milestone in ("import_customs", "customs_hold"):
+            if event.time:
+                since = event.time.date()
+        else:
+            break
+    return since
+
+
+def _domestic(parcel: Parcel, identity) -> tuple:
+    """The Korean courier that took over, and its number.
+
+    Three sources, as AliExpress shows them to Korean buyers (aliexpress-pages.md §4.2): the
+    last-mile number in ``logisticsCpInfo``; ``mailNo`` itself being a 10–14 digit courier
+    number (seen with cpName "Hanjin" and "CJ"); or Cainiao's ``realMailNo``.
+    """
+    number = parcel.domestic_number
+    if not number and parcel.tracking_number and parcel.tracking_number.isdigit() and len(parcel.tracking_number) in _DIGITS_DOMESTIC:
+        number = parcel.tracking_number
+    if not number:
+        return None, None
+    named = numbers.carrier_for_name(parcel.carrier_name) if parcel.carrier_name else None
+    if named is not None and named.kind == "kr_courier":
+        return named, number
+    couriers = [c for c in numbers.identify(number, parcel.carrier_name).carriers if c.kind == "kr_courier"]
+    if len(couriers) == 1:
+        return couriers[0], number
+    return named, number
+
+
+def future_limit(now: datetime) -> datetime:
+    """Events later than this are impossible (the carrier's clock or data is wrong)."""
+    return now + timedelta(days=1)

@@ -1,0 +1,62 @@
+"""Time to ask for a refund or a reshipment: delivery failed, the page's own protection date
+has passed, or (when the page shows none) nothing has changed for 60 days or more.
+
+Example: last event AE_LH_HO_AIRLINE on 2026-07-22, captured 2026-09-30, "Refund if no delivery
+before Sep 10, 2026" → refund_eligible.
+"""
+
+from companion import links
+from companion.rules.base import day_en
+from companion.rules.base import day_ko
+from companion.rules.base import event_evidence
+from companion.rules.base import finding
+
+CAUSE = "refund_eligible"
+
+
+def check(case):
+    if case.order.status in ("cancelled", "completed", "awaiting_payment") or not case.active:
+        return None
+    order_id = case.order.order_id
+    actions = [links.link("dispute", order_id=order_id), links.link("seller", order_id=order_id)]
+    failed = next((p for p in case.active if p.last_event and p.last_event.milestone in ("delivery_failed", "returned")), None)
+    if failed is not None:
+        return finding(
+            CAUSE,
+            "action",
+            ("배송 실패 — 환불·재배송 요청", "택배가 배달에 실패했거나 판매자에게 돌아가고 있어요. 주문에서 분쟁을 열어 환불이나 재배송을 요청하세요."),
+            ("Delivery failed — ask for a refund", "The carrier could not deliver, or the parcel is going back. Open a dispute on the order for a refund or a reshipment."),
+            actions=actions,
+            evidence=[event_evidence(failed.last_event)],
+        )
+    protection = case.order.protection_until
+    if protection is not None:
+        if protection >= case.today:
+            return None  # the page's own promise wins over any fixed number of days
+        return finding(
+            CAUSE,
+            "action",
+            ("보호 기간 지남 — 환불 요청", f"알리가 약속한 배송 기한({day_ko(protection, case)})이 지났는데 아직 배송되지 않았어요. 주문에서 분쟁을 열어 환불이나 재배송을 요청하세요."),
+            ("Protection date passed — ask for a refund", f"AliExpress promised delivery by {day_en(protection, case)}, and it has not arrived. Open a dispute on the order for a refund or a reshipment."),
+            actions=actions,
+            evidence=[f"buyer protection until {protection.isoformat()} (shown on the page)", _quiet_evidence(case)],
+        )
+    last_change = max((p.last_change for p in case.active if p.last_change), default=None)
+    quiet = case.days_since(last_change)
+    if quiet is None or quiet < case.t("lost_days"):
+        return None
+    return finding(
+        CAUSE,
+        "action",
+        ("장기 미배송 — 환불 요청", f"{quiet}일째 배송 정보가 바뀌지 않았어요. 분실됐을 가능성이 커요. 주문에서 분쟁을 열어 환불이나 재배송을 요청하세요."),
+        ("No news for two months — ask for a refund", f"Tracking has not changed for {quiet} days; the parcel is probably lost. Open a dispute on the order for a refund or a reshipment."),
+        actions=actions,
+        evidence=[_quiet_evidence(case)],
+    )
+
+
+def _quiet_evidence(case) -> str:
+    last = max((p for p in case.active if p.last_change), key=lambda p: p.last_change, default=None)
+    if last is None:
+        return ""
+    return f"{event_evidence(last.last_event)}, {case.days_since(last.last_change)} days before the capture"

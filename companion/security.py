@@ -1,0 +1,155 @@
+"""Who may talk to the companion (DESIGN.md §7).
+
+A service on 127.0.0.1 is reachable by every page the user opens, so every request is checked:
+the ``Host`` must be ours (DNS rebinding), a web ``Origin`` is refused (CSRF), and everything but
+health and pairing needs the bearer token, compared in constant time. CORS headers go only to
+extension origins that paired; never ``*``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from pathlib import Path
+
+from flask import Flask
+from flask import current_app
+from flask import g
+from flask import request
+
+from companion import datadir
+from companion.errors import ApiError
+
+PAIRING_TTL = 600  # seconds: a pairing code is good for 10 minutes, once
+EXTENSION_SCHEMES = ("chrome-extension://", "moz-extension://")
+_OPEN = {"api.health", "api.pair", "api.openapi"}
+
+
+class Credentials:
+    """The token, the one-time pairing code and the paired origins, kept in the data dir."""
+
+    def __init__(self, data_dir: Path):
+        self.dir = data_dir
+        self.token_file = data_dir / "token"
+        self.pairing_file = data_dir / "pairing.json"
+        self.origins_file = data_dir / "origins.json"
+
+    def token(self) -> str:
+        """The API token, made on first use."""
+        if not self.token_file.exists():
+            self.rotate_token()
+        return self.token_file.read_text(encoding="utf-8").strip()
+
+    def rotate_token(self) -> str:
+        token = secrets.token_urlsafe(32)
+        datadir.write_private(self.token_file, token + "\n")
+        return token
+
+    def check_token(self, offered: str) -> bool:
+        return hmac.compare_digest(offered.encode(), self.token().encode())
+
+    def new_pairing_code(self) -> str:
+        """A fresh code (8 characters, easy to type), replacing any earlier one."""
+        alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+        code = "".join(secrets.choice(alphabet) for _ in range(8))
+        record = {"sha256": _digest(code), "expires": time.time() + PAIRING_TTL}
+        datadir.write_private(self.pairing_file, json.dumps(record))
+        return code
+
+    def redeem(self, code: str) -> bool:
+        """True once for a valid, unexpired code; the code is gone afterwards either way."""
+        try:
+            record = json.loads(self.pairing_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        normalized = code.strip().upper().replace("-", "").replace(" ", "")
+        if time.time() > float(record.get("expires", 0)):
+            self.pairing_file.unlink(missing_ok=True)
+            return False
+        if not hmac.compare_digest(_digest(normalized), str(record.get("sha256", ""))):
+            return False
+        self.pairing_file.unlink(missing_ok=True)
+        return True
+
+    def origins(self) -> set[str]:
+        try:
+            return set(json.loads(self.origins_file.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            return set()
+
+    def add_origin(self, origin: str) -> None:
+        origins = self.origins() | {origin}
+        datadir.write_private(self.origins_file, json.dumps(sorted(origins)))
+
+    def paired(self) -> bool:
+        return self.token_file.exists()
+
+
+def _digest(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def credentials() -> Credentials:
+    return current_app.extensions["parcel_doctor.credentials"]
+
+
+def is_extension_origin(origin: str) -> bool:
+    return origin.startswith(EXTENSION_SCHEMES) and len(origin) < 200
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["parcel_doctor.credentials"] = Credentials(Path(app.config["DATA_DIR"]))
+
+    @app.before_request
+    def _guard():
+        _check_host(app)
+        origin = request.headers.get("Origin")
+        if origin and not is_extension_origin(origin):
+            raise ApiError(403, "forbidden_origin", "Web pages may not call Parcel Doctor.")
+        if request.method == "OPTIONS":
+            return _preflight(origin)
+        if request.endpoint in _OPEN or request.endpoint is None:
+            return None
+        header = request.headers.get("Authorization", "")
+        scheme, _, offered = header.partition(" ")
+        if scheme.lower() != "bearer" or not offered or not credentials().check_token(offered.strip()):
+            raise ApiError(401, "unauthorized", "A valid 'Authorization: Bearer <token>' header is needed; pair the extension or run 'parcel-doctor token'.")
+        g.origin = origin
+        return None
+
+    @app.after_request
+    def _cors(response):
+        origin = request.headers.get("Origin")
+        if origin and _may_cors(origin):
+            response.headers["Access-Control-Allow-Origin"] = origin
+            response.headers["Vary"] = "Origin"
+        return response
+
+
+def _check_host(app: Flask) -> None:
+    port = app.config["PORT"]
+    allowed = {f"127.0.0.1:{port}", f"localhost:{port}"} | set(app.config.get("EXTRA_HOSTS", ()))
+    if request.host.lower() not in allowed:
+        raise ApiError(421, "wrong_host", "Parcel Doctor answers only to 127.0.0.1 and localhost on its own port.")
+
+
+def _may_cors(origin: str) -> bool:
+    """Paired extension origins; before pairing, extension origins may reach health and pair."""
+    if not is_extension_origin(origin):
+        return False
+    return origin in credentials().origins() or request.endpoint in ("api.health", "api.pair")
+
+
+def _preflight(origin: str | None):
+    from flask import make_response
+
+    if not origin or not _may_cors(origin):
+        raise ApiError(403, "forbidden_origin", "This origin may not call Parcel Doctor.")
+    response = make_response("", 204)
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, DELETE, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type"
+    response.headers["Access-Control-Max-Age"] = "600"
+    return response

@@ -1,0 +1,263 @@
+"""The history store: what the companion has seen of each order, in SQLite (DESIGN.md §8).
+
+It is what lets the order list (which shows no tracking) say more than "not checked": parcels
+and events seen on earlier tracking-page captures are merged back into a list-page order.
+WAL with ``synchronous=FULL``: a diagnosis is acknowledged only after its write is durable.
+Nothing personal is stored: orders, parcel numbers, carrier events and our own diagnosis.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import sqlite3
+import threading
+from contextlib import contextmanager
+from datetime import date
+from datetime import datetime
+from pathlib import Path
+
+from flask import Flask
+
+from companion import dates
+from companion.models import Event
+from companion.models import Order
+from companion.models import Page
+from companion.models import Parcel
+
+HISTORY_SOURCE = "history: tracking"
+
+# Each migration runs once, in order; the schema version is the number applied.
+MIGRATIONS = (
+    """
+    CREATE TABLE orders (
+        order_id TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        status_text TEXT NOT NULL DEFAULT '',
+        ordered_on TEXT,
+        tracking_seen INTEGER NOT NULL DEFAULT 0,
+        diagnosis TEXT NOT NULL,
+        parcels TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL
+    );
+    CREATE INDEX orders_last_seen ON orders (last_seen DESC, order_id);
+    CREATE TABLE parcels (
+        order_id TEXT NOT NULL REFERENCES orders (order_id) ON DELETE CASCADE,
+        tracking_number TEXT NOT NULL,
+        service TEXT,
+        carrier_name TEXT,
+        domestic_number TEXT,
+        first_seen TEXT NOT NULL,
+        PRIMARY KEY (order_id, tracking_number)
+    );
+    CREATE TABLE events (
+        order_id TEXT NOT NULL REFERENCES orders (order_id) ON DELETE CASCADE,
+        tracking_number TEXT NOT NULL,
+        time TEXT NOT NULL DEFAULT '',
+        code TEXT NOT NULL DEFAULT '',
+        text TEXT NOT NULL,
+        title TEXT NOT NULL DEFAULT '',
+        milestone TEXT,
+        first_seen TEXT NOT NULL,
+        PRIMARY KEY (order_id, tracking_number, time, code, text)
+    );
+    """,
+)
+
+
+class History:
+    """One SQLite file; a short-lived connection per call, so any thread may use it."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self.migrate()
+
+    @contextmanager
+    def connect(self):
+        conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.row_factory = sqlite3.Row
+            yield conn
+        finally:
+            conn.close()
+
+    def migrate(self) -> None:
+        with self._lock, self.connect() as conn:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                conn.execute("BEGIN IMMEDIATE")
+                for statement in filter(str.strip, script.split(";")):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version={number}")
+                conn.execute("COMMIT")
+        self.path.chmod(0o600)
+
+    # -- reading back into a diagnosis -------------------------------------------------
+
+    def recall(self, order: Order, now: datetime) -> date | None:
+        """Fill a list-page order with the parcels seen before; return when it was first seen."""
+        with self.connect() as conn:
+            row = conn.execute("SELECT * FROM orders WHERE order_id = ?", (order.order_id,)).fetchone()
+            if row is None:
+                return None
+            if not order.parcels and row["tracking_seen"]:
+                order.parcels = self._parcels(conn, order.order_id, now)
+                order.sources.append(HISTORY_SOURCE)
+            if order.ordered_on is None and row["ordered_on"]:
+                order.ordered_on = date.fromisoformat(row["ordered_on"])
+        return datetime.fromisoformat(row["first_seen"]).date()
+
+    def _parcels(self, conn, order_id: str, now: datetime) -> list[Parcel]:
+        parcels = []
+        for row in conn.execute("SELECT * FROM parcels WHERE order_id = ? ORDER BY first_seen", (order_id,)):
+            parcel = Parcel(
+                tracking_number=row["tracking_number"] or None,
+                service=row["service"],
+                carrier_name=row["carrier_name"],
+                domestic_number=row["domestic_number"],
+                number_blocked=not row["tracking_number"],
+            )
+            for event in conn.execute(
+                "SELECT * FROM events WHERE order_id = ? AND tracking_number = ?", (order_id, row["tracking_number"])
+            ):
+                parcel.events.append(
+                    Event(
+                        time=datetime.fromisoformat(event["time"]) if event["time"] else None,
+                        text=event["text"],
+                        code=event["code"] or None,
+                        title=event["title"],
+                        milestone=event["milestone"],
+                    )
+                )
+            parcel.sort_events()
+            parcels.append(parcel)
+        return parcels
+
+    # -- writing -----------------------------------------------------------------------
+
+    def record(self, answer: dict, page: Page, now: datetime) -> None:
+        """Keep every order of an answer, its parcels and each new event, in one transaction."""
+        by_id = {o.order_id: o for o in page.orders}
+        seen = now.isoformat()
+        with self._lock, self.connect() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for item in answer["orders"]:
+                    order = by_id.get(item["order_id"])
+                    if order is not None:
+                        self._record_order(conn, item, order, seen)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+    def _record_order(self, conn, item: dict, order: Order, seen: str) -> None:
+        tracking = int(any(s in ("tracking page", "tracking JSON", "Cainiao JSON") for s in order.sources))
+        conn.execute(
+            """
+            INSERT INTO orders (order_id, status, status_text, ordered_on, tracking_seen, diagnosis, parcels, first_seen, last_seen)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (order_id) DO UPDATE SET
+                status = excluded.status,
+                status_text = excluded.status_text,
+                ordered_on = COALESCE(excluded.ordered_on, orders.ordered_on),
+                tracking_seen = MAX(orders.tracking_seen, excluded.tracking_seen),
+                diagnosis = excluded.diagnosis,
+                parcels = excluded.parcels,
+                last_seen = MAX(orders.last_seen, excluded.last_seen)
+            """,
+            (
+                order.order_id,
+                item["status"],
+                item["status_text"],
+                item["ordered_on"],
+                tracking,
+                json.dumps(item["diagnosis"], ensure_ascii=False),
+                json.dumps(item["parcels"], ensure_ascii=False),
+                seen,
+                seen,
+            ),
+        )
+        if HISTORY_SOURCE in order.sources:
+            return  # the parcels came from here; writing them back would change nothing
+        for parcel in order.parcels:
+            number = parcel.tracking_number or ""
+            conn.execute(
+                """
+                INSERT INTO parcels (order_id, tracking_number, service, carrier_name, domestic_number, first_seen)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (order_id, tracking_number) DO UPDATE SET
+                    service = COALESCE(excluded.service, parcels.service),
+                    carrier_name = COALESCE(excluded.carrier_name, parcels.carrier_name),
+                    domestic_number = COALESCE(excluded.domestic_number, parcels.domestic_number)
+                """,
+                (order.order_id, number, parcel.service, parcel.carrier_name, parcel.domestic_number, seen),
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO events (order_id, tracking_number, time, code, text, title, milestone, first_seen)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (order.order_id, number, e.time.isoformat() if e.time else "", e.code or "", e.text, e.title, e.milestone, seen)
+                    for e in parcel.events
+                ],
+            )
+
+    # -- the /v1/orders resource -------------------------------------------------------
+
+    def list_orders(self, limit: int, cursor: str | None) -> tuple[list[dict], str | None]:
+        """Most recently seen first; the cursor is opaque to callers."""
+        args: list = []
+        where = ""
+        if cursor:
+            last_seen, order_id = decode_cursor(cursor)
+            where = "WHERE (last_seen < ? OR (last_seen = ? AND order_id > ?))"
+            args = [last_seen, last_seen, order_id]
+        with self.connect() as conn:
+            rows = conn.execute(
+                f"SELECT * FROM orders {where} ORDER BY last_seen DESC, order_id LIMIT ?", [*args, limit + 1]
+            ).fetchall()
+        items = [
+            {
+                "order_id": r["order_id"],
+                "status": r["status"],
+                "parcels": json.loads(r["parcels"]),
+                "diagnosis": json.loads(r["diagnosis"]),
+                "first_seen": r["first_seen"],
+                "last_seen": r["last_seen"],
+            }
+            for r in rows[:limit]
+        ]
+        more = len(rows) > limit
+        return items, encode_cursor(rows[limit - 1]["last_seen"], rows[limit - 1]["order_id"]) if more else None
+
+    def forget(self, order_id: str) -> bool:
+        with self._lock, self.connect() as conn:
+            return conn.execute("DELETE FROM orders WHERE order_id = ?", (order_id,)).rowcount > 0
+
+
+def encode_cursor(last_seen: str, order_id: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps([last_seen, order_id]).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[str, str]:
+    """Raises ValueError for anything that is not one of our cursors."""
+    padded = cursor + "=" * (-len(cursor) % 4)
+    value = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)):
+        raise ValueError("not a cursor")
+    if dates.parse_iso(value[0]) is None:
+        raise ValueError("not a cursor")
+    return value[0], value[1]
+
+
+def history(app: Flask) -> History:
+    return app.extensions["parcel_doctor.history"]
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["parcel_doctor.history"] = History(Path(app.config["DATA_DIR"]) / "history.sqlite3")

@@ -1,0 +1,46 @@
+"""Shared fixtures: a real app on a temporary data dir, and a client that speaks as 127.0.0.1."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+from companion.app import create_app
+from companion.security import Credentials
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+SHARED = ROOT.parent / "shared"
+PORT = 8765
+
+
+class LocalClient(FlaskClient):
+    """Every request goes to http://127.0.0.1:8765, as the extension's would."""
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("base_url", f"http://127.0.0.1:{PORT}")
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app({"TESTING": True, "PORT": PORT, "DATA_DIR": str(tmp_path / "data")})
+    app.test_client_class = LocalClient
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def token(app):
+    return Credentials(Path(app.config["DATA_DIR"])).token()
+
+
+@pytest.fixture
+def auth(token):
+    return {"Authorization": f"Bearer {token}"}
