@@ -132,10 +132,20 @@ def parcel_facts(parcel: Parcel, now: datetime) -> ParcelFacts:
         else None,
         domestic_carrier=domestic_carrier,
         domestic_number=domestic_number,
-        untracked=vocabulary.is_untracked_service(parcel.service)
-        or bool(identity and identity.valid and identity.tracking in ("partial", "origin_only")),
+        untracked=vocabulary.is_untracked_service(parcel.service) or _untracked_number(identity),
         has_carrier_event=any(m in vocabulary.CARRIER_MILESTONES for m in milestones),
     )
+
+
+def _untracked_number(identity) -> bool:
+    """A number whose format alone says tracking stops early: a U… S10, or a number only a
+    Chinese domestic carrier issues (never when a Korean courier could have issued it too)."""
+    if identity is None or not identity.valid:
+        return False
+    if identity.tracking == "partial":
+        return True
+    kinds = {c.kind for c in identity.carriers}
+    return identity.tracking == "origin_only" and kinds == {"cn_domestic"}
 
 
 def _past_customs(milestones: list) -> bool:
