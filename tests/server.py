@@ -1,0 +1,75 @@
+"""Run the real companion (``parcel-doctor serve``) as a subprocess for a test."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Companion:
+    """``parcel-doctor serve`` on a free port and its own data dir; stop() ends it."""
+
+    def __init__(self, data_dir: Path, port: int | None = None):
+        self.data_dir = Path(data_dir)
+        self.port = port or free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+        self.pairing_code: str | None = None
+
+    def start(self, timeout: float = 20) -> "Companion":
+        exe = os.path.join(os.path.dirname(sys.executable), "parcel-doctor")
+        self.process = subprocess.Popen(
+            [exe, "serve", "--port", str(self.port), "--data-dir", str(self.data_dir)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        deadline = time.monotonic() + timeout
+        lines = []
+        while time.monotonic() < deadline:
+            line = self.process.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            match = re.search(r"([A-Z2-9]{8})\s*$", line)
+            if "pairing" in line.lower() or "연결 코드" in line:
+                self.pairing_code = match.group(1) if match else None
+                break
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(self.base + "/v1/health", timeout=1).ok:
+                    return self
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("the companion did not start:\n" + "".join(lines))
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process and self.process.stdout:
+            self.process.stdout.close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
