@@ -113,20 +113,42 @@ class Order:
             self._merge_parcels(other.parcels)
 
     def _merge_parcels(self, parcels: list[Parcel]) -> None:
-        by_number = {p.tracking_number: p for p in self.parcels if p.tracking_number}
+        """The same parcel read twice (page and JSON) becomes one: matched by number, or, when
+        neither reading has a number, the one number-less parcel of each."""
         for parcel in parcels:
-            mine = by_number.get(parcel.tracking_number) if parcel.tracking_number else None
+            mine = self._same_parcel(parcel)
             if mine is None:
                 if parcel.tracking_number or parcel.events:
                     self.parcels.append(parcel)
                 continue
-            seen = {e.key() for e in mine.events}
-            mine.events.extend(e for e in parcel.events if e.key() not in seen)
-            mine.sort_events()
-            for name in ("origin_number", "service", "carrier_name", "domestic_number", "eta_end"):
+            mine.events = _merged_events(mine.events, parcel.events)
+            for name in ("tracking_number", "origin_number", "service", "carrier_name", "domestic_number", "eta_end"):
                 if getattr(mine, name) is None:
                     setattr(mine, name, getattr(parcel, name))
-            mine.number_blocked = mine.number_blocked and parcel.number_blocked
+            mine.number_blocked = (mine.number_blocked or parcel.number_blocked) and not mine.tracking_number
+
+    def _same_parcel(self, parcel: Parcel) -> Parcel | None:
+        if parcel.tracking_number:
+            for mine in self.parcels:
+                if parcel.tracking_number in (mine.tracking_number, mine.origin_number):
+                    return mine
+            return None
+        unnumbered = [p for p in self.parcels if not p.tracking_number]
+        return unnumbered[0] if len(unnumbered) == 1 else None
+
+
+def _merged_events(ours: list[Event], theirs: list[Event]) -> list[Event]:
+    """One list of events, newest first. When only one reading carries AliExpress's codes (the
+    JSON), it is the complete record and the wording-only copy of it is dropped."""
+    coded_ours, coded_theirs = any(e.code for e in ours), any(e.code for e in theirs)
+    if coded_ours != coded_theirs:
+        merged = list(ours if coded_ours else theirs)
+    else:
+        seen = {e.key() for e in ours}
+        merged = ours + [e for e in theirs if e.key() not in seen]
+    holder = Parcel(events=merged)
+    holder.sort_events()
+    return holder.events
 
 
 @dataclass

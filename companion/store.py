@@ -163,8 +163,8 @@ class History:
             INSERT INTO orders (order_id, status, status_text, ordered_on, tracking_seen, diagnosis, parcels, first_seen, last_seen)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (order_id) DO UPDATE SET
-                status = excluded.status,
-                status_text = excluded.status_text,
+                status = CASE WHEN excluded.status = 'unknown' THEN orders.status ELSE excluded.status END,
+                status_text = CASE WHEN excluded.status_text = '' THEN orders.status_text ELSE excluded.status_text END,
                 ordered_on = COALESCE(excluded.ordered_on, orders.ordered_on),
                 tracking_seen = MAX(orders.tracking_seen, excluded.tracking_seen),
                 diagnosis = excluded.diagnosis,

@@ -18,10 +18,12 @@ from companion.parsing.base import Capture
 from companion.parsing.base import PageParser
 from companion.parsing.base import order_id_from_hrefs
 from companion.parsing.base import text_of
+from companion.parsing.base import visible_text
 
 _ORDERED = re.compile(r"order placed|주문\s*(?:일|날짜|일자)|주문한\s*날", re.I)
 _SHIPPED = re.compile(r"shipment completed|shipped on|발송\s*(?:완료|일)|배송\s*시작", re.I)
 _ID = re.compile(r"\b(\d{15,19})\b")
+_REFUND_NODE = re.compile(r"\s*(?:refund|환불)\b", re.I)
 
 
 class OrderDetailParser(PageParser):
@@ -68,22 +70,35 @@ class OrderDetailParser(PageParser):
             if parcel:
                 order.parcels.append(parcel)
         order.has_tracking_link = soup.find("a", href=re.compile(r"/p/tracking/")) is not None
-        for node in soup.select(".service-progress-node-info, [class*=order-services], [class*=service-progress]"):
-            found = vocabulary.protection_date_text(text_of(node))
-            if found:
-                order.protection_until = dates.parse_date(found, capture.captured_at)
-                break
+        order.protection_until = _protection(soup, capture)
         page.orders.append(order)
 
 
+def _protection(soup, capture: Capture):
+    """The page's own "Refund if no delivery before …" (services block), else the progress bar's
+    "Refund" node with its date under it."""
+    found = vocabulary.protection_date_text(visible_text(soup))
+    if found:
+        return dates.parse_date(found, capture.captured_at)
+    for node in soup.select(".service-progress-node-info"):
+        text = text_of(node)
+        if _REFUND_NODE.match(text):
+            return dates.parse_date(text, capture.captured_at)
+    return None
+
+
 def _latest(track, capture: Capture) -> Parcel | None:
-    """The detail page shows one line per parcel: the latest event, no time, and the ETA."""
+    """The detail page shows one line per parcel: the latest event (its time in the title, when
+    there is one) and the ETA."""
     desc = text_of(track.find(class_="order-detail-item-track-info-desc"))
     title = text_of(track.find(class_="order-detail-item-track-info-title"))
+    when = dates.parse_datetime(title, capture.captured_at) if title else None
+    if when is not None and len(title) <= 24:
+        title = ""  # the title was only the time
     parcel = Parcel()
     if desc or title:
         parcel.events.append(
-            Event(time=None, text=desc or title, title=title, milestone=vocabulary.classify_event(None, desc, title))
+            Event(time=when, text=desc or title, title=title, milestone=vocabulary.classify_event(None, desc, title))
         )
     eta = text_of(track.find(class_="order-detail-item-track-eta-text"))
     parcel.eta_end = dates.parse_date(eta, capture.captured_at) if eta else None

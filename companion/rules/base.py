@@ -50,14 +50,6 @@ def event_evidence(event: Event | None) -> str:
     return f"last event {when} '{event.text[:120]}'{code}"
 
 
-def days_ko(n: int) -> str:
-    return f"{n}일"
-
-
-def days_en(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
-
-
 def day_ko(value: date, case) -> str:
     return i18n.day(value, "ko", case.today)
 

@@ -89,6 +89,14 @@ class Case:
         ]
         return min(days) if days else None
 
+    @property
+    def ordered_on(self) -> date | None:
+        """The order date from the page, else from the "order created" event."""
+        if self.order.ordered_on:
+            return self.order.ordered_on
+        days = [e.time.date() for p in self.parcels for e in p.parcel.events if e.time and e.milestone == "order_placed"]
+        return min(days) if days else None
+
     def days_since(self, day: date | None) -> int | None:
         return (self.today - day).days if day else None
 

@@ -32,14 +32,14 @@ def _finding(case, parcel, days):
     actions = [links.link("unipass_cargo"), links.link("unipass_pccc")]
     actions += links.courier(parcel.domestic_carrier.id if parcel.domestic_carrier else None, parcel.domestic_number)
     actions += links.trackers(parcel.number)
-    number_ko = f" 운송장 번호 {parcel.number}를 H B/L 칸에 넣어" if parcel.number else ""
+    number_ko = f"(H B/L 칸에 운송장 번호 {parcel.number} 입력)" if parcel.number else ""
     number_en = f" (enter {parcel.number} as the H B/L)" if parcel.number else ""
     return finding(
         CAUSE,
         "action",
         (
             "통관 보류",
-            f"{why_ko} UNI-PASS 화물진행정보에서{number_ko} 상태를 확인해 보세요. "
+            f"{why_ko} UNI-PASS 화물진행정보에서 상태를 확인해 보세요{number_ko}. "
             "가장 흔한 원인은 개인통관고유부호(해외 직구 통관용 개인 번호)의 이름·전화번호가 주문의 받는 사람 정보와 다른 경우예요. "
             "다르면 통관을 맡은 택배사나 관세사에 연락해 고쳐 달라고 하고, 관부가세 안내를 받았다면 납부해 주세요.",
         ),

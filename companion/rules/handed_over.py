@@ -4,6 +4,7 @@ Example: logisticsCpInfo cpName "CJ", number 561000000505, last AE_GTMS_SC_DEPAR
 with a CJ대한통운 link for 561000000505.
 """
 
+from companion import i18n
 from companion import links
 from companion.rules.base import event_evidence
 from companion.rules.base import finding
@@ -24,12 +25,12 @@ def _finding(case, parcel):
     name_en = carrier.name("en") if carrier else "a Korean courier"
     out = parcel.stage == "out_for_delivery"
     if number:
-        how_ko = f"이제 {name_ko} 운송장 번호 {number}로 조회해야 가장 정확해요."
+        how_ko = f"이제는 {name_ko} 운송장 번호로 조회해야 가장 정확해요(번호: {number})."
         how_en = f"Track it with {name_en} under {number}: that is the most current record."
     else:
         how_ko = "택배사와 새 운송장 번호는 알리 배송 조회 화면에서 확인할 수 있어요."
         how_en = "The courier and its new number are on AliExpress's tracking page."
-    lead_ko = "배달을 시작했어요." if out else f"한국에 도착해 {name_ko}로 넘어갔어요."
+    lead_ko = "배달을 시작했어요." if out else f"한국에 도착해 {i18n.ro(name_ko)} 넘어갔어요."
     lead_en = "It is out for delivery." if out else f"It arrived in Korea and was handed to {name_en}."
     actions = links.courier(carrier.id if carrier else None, number)
     actions += links.trackers(number or parcel.number)

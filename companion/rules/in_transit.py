@@ -1,4 +1,5 @@
-"""Moving normally: a carrier scanned it recently. Nothing to do.
+"""Moving normally: a carrier scanned it recently (and it is not in customs, with a Korean
+courier, or on a budget service). Nothing to do.
 
 Example: last event AE_LH_DEPART_SUCCESS on 2026-09-27, captured 2026-09-30 → in_transit.
 """
@@ -13,7 +14,14 @@ CAUSE = "in_transit"
 
 
 def check(case):
-    moving = [p for p in case.active if p.has_carrier_event]
+    moving = [
+        p
+        for p in case.active
+        if p.has_carrier_event
+        and not p.untracked
+        and p.stage in ("in_transit", "info_received")
+        and (case.days_since(p.last_change) or 0) < case.t("stall_days")
+    ]
     if not moving:
         return None
     parcel = moving[0]

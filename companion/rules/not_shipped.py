@@ -19,7 +19,7 @@ def check(case):
     only_order_events = bool(case.parcels) and all(p.stage == "not_shipped" and not p.number for p in case.parcels)
     if not (waiting or (case.order.status in ("awaiting_delivery", "unknown") and only_order_events)):
         return None
-    start = case.order.ordered_on
+    start = case.ordered_on
     until = start + timedelta(days=case.t("processing_days")) if start else None
     late = until is not None and until < case.today
     if late:

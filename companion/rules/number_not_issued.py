@@ -25,7 +25,7 @@ def check(case):
     shipped = any(p.stage not in ("not_shipped", "unknown") for p in parcels)
     if not (blocked or shipped or case.order.status == "awaiting_delivery"):
         return None
-    start = case.ship_date or case.order.ordered_on
+    start = case.ship_date or case.ordered_on
     until = start + timedelta(days=case.t("update_delay_days")) if start else None
     late = until is not None and until < case.today
     if late:

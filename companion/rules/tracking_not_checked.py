@@ -13,7 +13,8 @@ CAUSE = "tracking_not_checked"
 def check(case):
     if case.tracking_seen or any(p.number or p.parcel.events for p in case.parcels):
         return None
-    if case.order.status != "awaiting_delivery" and not case.order.has_tracking_link:
+    status = case.order.status
+    if status != "awaiting_delivery" and not (status == "unknown" and case.order.has_tracking_link):
         return None
     return fallback(case)
 

@@ -24,7 +24,7 @@ def check(case):
 
 def _finding(case, parcel):
     until = case.order.protection_until or parcel.parcel.eta_end
-    start = case.ship_date or case.order.ordered_on
+    start = case.ship_date or case.ordered_on
     if until is None and start is not None:
         until = start + timedelta(days=case.t("lost_days"))
     service = parcel.parcel.service or (parcel.number or "")

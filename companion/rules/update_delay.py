@@ -23,7 +23,7 @@ def check(case):
 
 
 def _finding(case, parcel):
-    start = case.ship_date or case.order.ordered_on
+    start = case.ship_date or case.ordered_on
     until = start + timedelta(days=case.t("update_delay_days")) if start else None
     late = until is not None and until < case.today
     actions = links.trackers(parcel.number)
