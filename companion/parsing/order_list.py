@@ -81,9 +81,8 @@ def _card(card: Tag, ctx) -> Order | None:
     order = Order(order_id=order_id, status=vocabulary.status_from_text(status_text), status_text=status_text)
     info = card.find(class_="order-item-header-right-info") or header
     for line in info.find_all("div") or [info]:
-        text = text_of(line)
-        if order_id in text.replace(" ", ""):
-            continue
+        # The id line holds 16 digits that no date pattern should see.
+        text = re.sub(r"\d{12,20}", " ", text_of(line))
         day = dates.parse_date(text, ctx.now)
         if day:
             order.ordered_on = day

@@ -12,6 +12,7 @@ import re
 from bs4 import BeautifulSoup
 
 from companion import dates
+from companion import numbers
 from companion.models import Event
 from companion.models import Order
 from companion.models import Page
@@ -49,7 +50,7 @@ class TrackingParser(PageParser):
         return soup.find(class_=NODE) is not None or soup.find(class_=MAIL_NO) is not None
 
     def parse(self, soup, capture: Capture, page: Page) -> None:
-        order_id = capture.query("tradeOrderId") or capture.query("orderId")
+        order_id = capture.query("tradeOrderId") or capture.query("orderId") or capture.query("tradeId")
         if soup is None:
             if order_id:
                 page.orders.append(Order(order_id=order_id, sources=["tracking page"]))
@@ -69,6 +70,7 @@ class TrackingParser(PageParser):
                     order.parcels[0].tracking_number = number
                 else:
                     order.parcels.append(Parcel(tracking_number=number))
+        _domestic_from_text(order.parcels, text)
         found = vocabulary.protection_date_text(text)
         if found:
             order.protection_until = dates.parse_date(found, capture.captured_at)
@@ -101,9 +103,61 @@ def _parcels(soup: BeautifulSoup, capture: Capture) -> list[Parcel]:
             event = _event(node, capture)
             if event:
                 current.events.append(event)
+    if not parcels:
+        parcels = _legacy_parcels(soup, capture)
     for parcel in parcels:
         parcel.sort_events()
     return [p for p in parcels if p.tracking_number or p.events or p.service]
+
+
+def _legacy_parcels(soup: BeautifulSoup, capture: Capture) -> list[Parcel]:
+    """The old ``track.aliexpress.com/logisticsdetail.htm`` (until ~2024, §4.3): one
+    ``.tracking-module`` per parcel, events as ``ul.ship-steps > li``."""
+    parcels = []
+    for module in soup.select(".tracking-module") or ([soup] if soup.select("ul.ship-steps") else []):
+        parcel = Parcel(service=text_of(module.select_one(".title-eclp")) or None)
+        for step in module.select("ul.ship-steps > li"):
+            text = text_of(step.select_one("p.text")) or text_of(step.select_one("p.head")) or text_of(step)
+            when = " ".join(text_of(step.select_one(sel)) for sel in ("p.time", "p.timezone"))
+            parcel.events.append(
+                Event(time=dates.parse_datetime(when, capture.captured_at), text=text, milestone=vocabulary.classify_event(None, text))
+            )
+        parcels.append(parcel)
+    return parcels
+
+
+def _domestic_from_text(parcels: list[Parcel], text: str) -> None:
+    """The Korean courier's number printed beside the main one ("운송장 번호: 561000000505 … CJ").
+
+    The block that shows it has no class the references name, so it is found by its words: a
+    second labelled number of 10–14 digits, and the one Korean courier named around it.
+    """
+    known = {n for p in parcels for n in (p.tracking_number, p.origin_number) if n}
+    others = []
+    for match in _NUMBER_LABEL.finditer(text):
+        number = match.group(1).replace("-", "").upper()
+        if number not in known and number.isdigit() and 10 <= len(number) <= 14 and number not in others:
+            others.append(number)
+    waiting = [p for p in parcels if p.tracking_number and not p.domestic_number]
+    if len(others) != 1 or len(waiting) != 1:
+        return
+    parcel, number = waiting[0], others[0]
+    parcel.domestic_number = number
+    if parcel.carrier_name is None:
+        at = text.find(number)
+        window = text[max(0, at - 80) : at + len(number) + 80]
+        named = {c.id: alias for c in numbers.all_carriers() if c.kind == "kr_courier" for alias in _named(c, window)}
+        if len(named) == 1:
+            parcel.carrier_name = next(iter(named.values()))
+
+
+def _named(carrier, window: str) -> list[str]:
+    """The names of ``carrier`` that stand as whole words in ``window``."""
+    found = []
+    for alias in (*carrier.aliases, *carrier.names.values()):
+        if alias and re.search(r"(?<![A-Za-z0-9])" + re.escape(alias) + r"(?![A-Za-z0-9])", window):
+            found.append(alias)
+    return found[:1]
 
 
 def _has(node, pattern: re.Pattern) -> bool:
