@@ -9,7 +9,7 @@ from companion import datadir
 DEFAULTS = {
     "PORT": 8765,
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,  # DESIGN.md §7: 8 MiB, then 413
-    "JSON_AS_ASCII": False,
+    "RETENTION_DAYS": 365,  # orders not seen for a year are forgotten
 }
 
 

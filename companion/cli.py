@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -30,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--data-dir")
     serve.add_argument("--threads", type=int, default=4, help=argparse.SUPPRESS)
     serve.add_argument("--lang", choices=i18n.LANGS, default="ko")
+    serve.add_argument("--retention-days", type=int, default=365, help="forget orders not seen for this many days (0: never)")
     serve.set_defaults(run=_serve)
 
     diagnose = sub.add_parser("diagnose", help="diagnose a saved page / 저장한 페이지 진단")
@@ -49,6 +51,17 @@ def _parser() -> argparse.ArgumentParser:
     identify.add_argument("--json", action="store_true")
     identify.set_defaults(run=_identify)
 
+    export = sub.add_parser("export", help="write the history as JSON / 기록 내보내기")
+    export.add_argument("--data-dir")
+    export.add_argument("--output", "-o", default="-", help="a file, or - for standard output")
+    export.set_defaults(run=_export)
+
+    importer = sub.add_parser("import", help="read a history export / 기록 가져오기")
+    importer.add_argument("file", help="a file written by 'parcel-doctor export', or - for standard input")
+    importer.add_argument("--data-dir")
+    importer.add_argument("--lang", choices=i18n.LANGS, default="ko")
+    importer.set_defaults(run=_import)
+
     token = sub.add_parser("token", help="print the API token, or a new pairing code / 토큰·연결 코드")
     token.add_argument("--pairing-code", action="store_true")
     token.add_argument("--data-dir")
@@ -67,7 +80,8 @@ def _serve(args) -> int:
     from companion.security import Credentials
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = create_app({"PORT": args.port, "DATA_DIR": args.data_dir})
+    os.umask(0o077)  # every file the companion writes is the owner's alone
+    app = create_app({"PORT": args.port, "DATA_DIR": args.data_dir, "RETENTION_DAYS": args.retention_days or None})
     probe = socket.socket()
     try:
         probe.bind(("127.0.0.1", args.port))
@@ -171,6 +185,33 @@ def _identify(args) -> int:
         else:
             state = message("identify.valid" if result.valid else "identify.invalid", args.lang)
         print(f"{result.number}\t{names or '-'}\t{state}" + (f"\t({result.reason})" if not result.valid else ""))
+    return 0
+
+
+def _export(args) -> int:
+    from companion.store import History
+    from companion.store import export_history
+
+    text = json.dumps(export_history(History(datadir.resolve(args.data_dir) / "history.sqlite3")), ensure_ascii=False, indent=1)
+    if args.output == "-":
+        print(text)
+    else:
+        os.umask(0o077)
+        Path(args.output).write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+def _import(args) -> int:
+    from companion.store import History
+    from companion.store import import_history
+
+    try:
+        raw = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+        count = import_history(History(datadir.resolve(args.data_dir) / "history.sqlite3"), json.loads(raw))
+    except (OSError, ValueError) as error:
+        print(message("import.failed", args.lang, reason=error), file=sys.stderr)
+        return 2
+    print(message("import.done", args.lang, count=count))
     return 0
 
 

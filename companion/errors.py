@@ -51,6 +51,12 @@ def init_app(app: Flask) -> None:
     def _api_error(error: ApiError):
         return error_response(error.status, error.code, error.message)
 
+    from companion.store import StorageUnavailable
+
+    @app.errorhandler(StorageUnavailable)
+    def _storage(error: StorageUnavailable):
+        return error_response(503, "storage_unavailable", "Parcel Doctor cannot write its history right now (read-only or full disk?). Nothing was lost; try again once it is fixed.")
+
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         status = error.code or 500

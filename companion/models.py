@@ -43,6 +43,12 @@ class Event:
     title: str = ""
     location: str = ""
     milestone: str | None = None  # what happened, from the code or else the wording (vocabulary.json)
+    first_seen: datetime | None = None  # for an undated event: when the history store first saw it
+
+    @property
+    def known_since(self) -> datetime | None:
+        """Its own time, else the first time we saw it (an upper bound on when it happened)."""
+        return self.time or self.first_seen
 
     def key(self) -> tuple:
         """Identity for de-duplication: the same event seen twice is one event."""

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import sqlite3
 import threading
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -24,6 +27,8 @@ from companion.models import Event
 from companion.models import Order
 from companion.models import Page
 from companion.models import Parcel
+
+log = logging.getLogger(__name__)
 
 HISTORY_SOURCE = "history: tracking"
 
@@ -66,13 +71,24 @@ MIGRATIONS = (
 )
 
 
-class History:
-    """One SQLite file; a short-lived connection per call, so any thread may use it."""
+class StorageUnavailable(Exception):
+    """The database cannot be written or read now (read-only, disk full, locked too long)."""
 
-    def __init__(self, path: Path):
+
+class History:
+    """One SQLite file; a short-lived connection per call, so any thread may use it.
+
+    A file that is not a database any more (corrupted on disk) is moved aside with a warning
+    and a new one is started: losing history is better than refusing every diagnosis. A file
+    that cannot be written (read-only, disk full) is left alone and reported as
+    :class:`StorageUnavailable` until it can be written again.
+    """
+
+    def __init__(self, path: Path, retention_days: int | None = None):
         self.path = Path(path)
-        self._lock = threading.Lock()
-        self.migrate()
+        self.retention_days = retention_days
+        self._lock = threading.RLock()
+        self._guarded(self.migrate)
 
     @contextmanager
     def connect(self):
@@ -82,6 +98,7 @@ class History:
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
             conn.row_factory = sqlite3.Row
+            self._private_files()
             yield conn
         finally:
             conn.close()
@@ -89,18 +106,56 @@ class History:
     def migrate(self) -> None:
         with self._lock, self.connect() as conn:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > len(MIGRATIONS):
+                raise StorageUnavailable(f"the history was written by a newer Parcel Doctor (schema {version})")
             for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
                 conn.execute("BEGIN IMMEDIATE")
                 for statement in filter(str.strip, script.split(";")):
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version={number}")
                 conn.execute("COMMIT")
-        self.path.chmod(0o600)
+
+    def _private_files(self) -> None:
+        """The database and its WAL and shared-memory files: owner only (DESIGN.md §7)."""
+        for suffix in ("", "-wal", "-shm"):
+            path = self.path.with_name(self.path.name + suffix)
+            try:
+                if path.stat().st_mode & 0o077:
+                    path.chmod(0o600)
+            except OSError:
+                pass
+
+    def _guarded(self, operation, *args):
+        """Run ``operation``; move a corrupt file aside and retry once; report the unwritable."""
+        try:
+            return operation(*args)
+        except sqlite3.OperationalError as error:
+            log.warning("history store unavailable: %s", error)
+            raise StorageUnavailable(str(error)) from error
+        except sqlite3.DatabaseError as error:  # not a database, or a malformed image
+            self._quarantine(error)
+            try:
+                self.migrate()
+                return operation(*args)
+            except sqlite3.DatabaseError as again:
+                raise StorageUnavailable(str(again)) from again
+
+    def _quarantine(self, error: Exception) -> None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        with self._lock:
+            for suffix in ("", "-wal", "-shm"):
+                path = self.path.with_name(self.path.name + suffix)
+                if path.exists():
+                    path.rename(path.with_name(f"{self.path.name}.corrupt-{stamp}{suffix}"))
+        log.warning("the history database was damaged (%s); it was moved aside and a new one started", error)
 
     # -- reading back into a diagnosis -------------------------------------------------
 
     def recall(self, order: Order, now: datetime) -> date | None:
         """Fill a list-page order with the parcels seen before; return when it was first seen."""
+        return self._guarded(self._recall, order, now)
+
+    def _recall(self, order: Order, now: datetime) -> date | None:
         with self.connect() as conn:
             row = conn.execute("SELECT * FROM orders WHERE order_id = ?", (order.order_id,)).fetchone()
             if row is None:
@@ -108,9 +163,23 @@ class History:
             if not order.parcels and row["tracking_seen"]:
                 order.parcels = self._parcels(conn, order.order_id, now)
                 order.sources.append(HISTORY_SOURCE)
+            for parcel in order.parcels:
+                parcel.events = [self._first_seen(conn, order.order_id, parcel, e) for e in parcel.events]
             if order.ordered_on is None and row["ordered_on"]:
                 order.ordered_on = date.fromisoformat(row["ordered_on"])
         return datetime.fromisoformat(row["first_seen"]).date()
+
+    @staticmethod
+    def _first_seen(conn, order_id: str, parcel: Parcel, event: Event) -> Event:
+        """An undated event (the detail page prints none) gets the time we first saw it, so
+        "unchanged for 12 days" can be said even when the page itself shows no dates."""
+        if event.time is not None or event.first_seen is not None:
+            return event
+        row = conn.execute(
+            "SELECT first_seen FROM events WHERE order_id = ? AND tracking_number = ? AND time = '' AND code = ? AND text = ?",
+            (order_id, parcel.tracking_number or "", event.code or "", event.text),
+        ).fetchone()
+        return replace(event, first_seen=datetime.fromisoformat(row["first_seen"])) if row else event
 
     def _parcels(self, conn, order_id: str, now: datetime) -> list[Parcel]:
         parcels = []
@@ -132,6 +201,7 @@ class History:
                         code=event["code"] or None,
                         title=event["title"],
                         milestone=event["milestone"],
+                        first_seen=None if event["time"] else datetime.fromisoformat(event["first_seen"]),
                     )
                 )
             parcel.sort_events()
@@ -142,6 +212,9 @@ class History:
 
     def record(self, answer: dict, page: Page, now: datetime) -> None:
         """Keep every order of an answer, its parcels and each new event, in one transaction."""
+        self._guarded(self._record, answer, page, now)
+
+    def _record(self, answer: dict, page: Page, now: datetime) -> None:
         by_id = {o.order_id: o for o in page.orders}
         seen = now.isoformat()
         with self._lock, self.connect() as conn:
@@ -151,6 +224,9 @@ class History:
                     order = by_id.get(item["order_id"])
                     if order is not None:
                         self._record_order(conn, item, order, seen)
+                if self.retention_days:
+                    cutoff = (now - timedelta(days=self.retention_days)).isoformat()
+                    conn.execute("DELETE FROM orders WHERE last_seen < ?", (cutoff,))
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -211,6 +287,11 @@ class History:
 
     def list_orders(self, limit: int, cursor: str | None) -> tuple[list[dict], str | None]:
         """Most recently seen first; the cursor is opaque to callers."""
+        if cursor:
+            decode_cursor(cursor)  # a bad cursor is the caller's error, raised before any I/O
+        return self._guarded(self._list_orders, limit, cursor)
+
+    def _list_orders(self, limit: int, cursor: str | None) -> tuple[list[dict], str | None]:
         args: list = []
         where = ""
         if cursor:
@@ -236,8 +317,69 @@ class History:
         return items, encode_cursor(rows[limit - 1]["last_seen"], rows[limit - 1]["order_id"]) if more else None
 
     def forget(self, order_id: str) -> bool:
+        return self._guarded(self._forget, order_id)
+
+    def _forget(self, order_id: str) -> bool:
         with self._lock, self.connect() as conn:
             return conn.execute("DELETE FROM orders WHERE order_id = ?", (order_id,)).rowcount > 0
+
+
+EXPORT_FORMAT = "parcel-doctor/history"
+_TABLES = ("orders", "parcels", "events")
+_JSON_COLUMNS = {"orders": ("diagnosis", "parcels")}
+
+
+def export_history(history: History) -> dict:
+    """Everything the store holds, as plain JSON (the JSON columns as objects, not strings)."""
+
+    def dump():
+        with history.connect() as conn:
+            tables = {}
+            for table in _TABLES:
+                rows = []
+                for row in conn.execute(f"SELECT * FROM {table} ORDER BY rowid"):
+                    item = dict(row)
+                    for column in _JSON_COLUMNS.get(table, ()):
+                        item[column] = json.loads(item[column])
+                    rows.append(item)
+                tables[table] = rows
+            return {"format": EXPORT_FORMAT, "schema": len(MIGRATIONS), "tables": tables}
+
+    return history._guarded(dump)
+
+
+def import_history(history: History, data: dict) -> int:
+    """Add (or replace) what an export holds; returns the number of orders. All or nothing."""
+    if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
+        raise ValueError("this is not a Parcel Doctor history export")
+    if data.get("schema") != len(MIGRATIONS):
+        raise ValueError(f"this export has schema {data.get('schema')}; this version reads {len(MIGRATIONS)}")
+    tables = data.get("tables")
+    if not isinstance(tables, dict) or not all(isinstance(tables.get(t), list) for t in _TABLES):
+        raise ValueError("the export has no orders, parcels and events tables")
+
+    def load():
+        with history._lock, history.connect() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for table in _TABLES:
+                    columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+                    for item in tables[table]:
+                        if not isinstance(item, dict) or set(item) != set(columns):
+                            raise ValueError(f"a row of {table} does not have the columns {columns}")
+                        values = [
+                            json.dumps(item[c], ensure_ascii=False) if c in _JSON_COLUMNS.get(table, ()) else item[c]
+                            for c in columns
+                        ]
+                        placeholders = ", ".join("?" for _ in columns)
+                        conn.execute(f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", values)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        return len(tables["orders"])
+
+    return history._guarded(load)
 
 
 def encode_cursor(last_seen: str, order_id: str) -> str:
@@ -260,4 +402,6 @@ def history(app: Flask) -> History:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["parcel_doctor.history"] = History(Path(app.config["DATA_DIR"]) / "history.sqlite3")
+    app.extensions["parcel_doctor.history"] = History(
+        Path(app.config["DATA_DIR"]) / "history.sqlite3", retention_days=app.config.get("RETENTION_DAYS")
+    )

@@ -45,7 +45,12 @@ def event_evidence(event: Event | None) -> str:
     """"last event 2026-09-27 'Import customs clearance started' (AE_CC_IM_START)"."""
     if event is None:
         return ""
-    when = event.time.date().isoformat() if event.time else "(no date)"
+    if event.time:
+        when = event.time.date().isoformat()
+    elif event.first_seen:
+        when = f"(no date; unchanged since first seen {event.first_seen.date().isoformat()})"
+    else:
+        when = "(no date)"
     code = f" ({event.code})" if event.code else ""
     return f"last event {when} '{event.text[:120]}'{code}"
 

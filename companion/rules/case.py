@@ -120,7 +120,7 @@ def parcel_facts(parcel: Parcel, now: datetime) -> ParcelFacts:
     carrier = identity.carriers[0] if identity and identity.carriers else None
     newest = parcel.events[0] if parcel.events else None
     milestones = [e.milestone for e in parcel.events]
-    dated = [e for e in parcel.events if e.time]
+    dated = sorted((e for e in parcel.events if e.known_since), key=lambda e: e.known_since, reverse=True)
     domestic_carrier, domestic_number = _domestic(parcel, identity)
     stage = vocabulary.stage_of(newest.milestone) if newest else ("info_received" if parcel.tracking_number else "unknown")
     if stage == "unknown" and newest is not None:
@@ -133,7 +133,7 @@ def parcel_facts(parcel: Parcel, now: datetime) -> ParcelFacts:
         carrier=carrier,
         stage=stage,
         last_event=newest,
-        last_change=dated[0].time.date() if dated else None,
+        last_change=dated[0].known_since.date() if dated else None,
         customs_since=_customs_since(parcel.events),
         hold_event=next((e for e in parcel.events[:3] if e.milestone == "customs_hold"), None)
         if stage == "customs"
