@@ -10,6 +10,9 @@ DEFAULTS = {
     "PORT": 8765,
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,  # DESIGN.md §7: 8 MiB, then 413
     "RETENTION_DAYS": 365,  # orders not seen for a year are forgotten
+    "MAX_ACTIVE": 4,  # requests diagnosed at once (2 cores: more would only slow each one)
+    "MAX_WAITING": 12,  # requests that may wait for a turn; past that, a quick 503
+    "WAIT_SECONDS": 10,
 }
 
 
@@ -24,11 +27,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.sort_keys = False
 
     from companion import errors
+    from companion import limits
     from companion import security
     from companion import store
 
     errors.init_app(app)
     security.init_app(app)
+    limits.init_app(app)
     store.init_app(app)
 
     from companion.api import bp

@@ -29,7 +29,6 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the companion on 127.0.0.1 / 컴패니언 실행")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--data-dir")
-    serve.add_argument("--threads", type=int, default=4, help=argparse.SUPPRESS)
     serve.add_argument("--lang", choices=i18n.LANGS, default="ko")
     serve.add_argument("--retention-days", type=int, default=365, help="forget orders not seen for this many days (0: never)")
     serve.set_defaults(run=_serve)
@@ -95,7 +94,9 @@ def _serve(args) -> int:
     print(message("serve.data_dir", args.lang, path=app.config["DATA_DIR"]), flush=True)
     print(message("serve.pairing", args.lang, code=code), flush=True)
     # 127.0.0.1 only (DESIGN.md §7); waitress is a production WSGI server with a bounded queue.
-    waitress.serve(app, host="127.0.0.1", port=args.port, threads=args.threads, ident="parcel-doctor", _quiet=True)
+    # Enough threads that every request reaches the gate (companion/limits.py), which bounds the work.
+    threads = app.config["MAX_ACTIVE"] + app.config["MAX_WAITING"] + 4
+    waitress.serve(app, host="127.0.0.1", port=args.port, threads=threads, ident="parcel-doctor", _quiet=True)
     return 0
 
 

@@ -24,6 +24,7 @@ from companion import datadir
 from companion.errors import ApiError
 
 PAIRING_TTL = 600  # seconds: a pairing code is good for 10 minutes, once
+PAIRING_TRIES = 5  # wrong guesses before the code is void: 40 random bits, but no brute force
 EXTENSION_SCHEMES = ("chrome-extension://", "moz-extension://")
 _OPEN = {"api.health", "api.pair", "api.openapi"}
 
@@ -55,7 +56,7 @@ class Credentials:
         """A fresh code (8 characters, easy to type), replacing any earlier one."""
         alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
         code = "".join(secrets.choice(alphabet) for _ in range(8))
-        record = {"sha256": _digest(code), "expires": time.time() + PAIRING_TTL}
+        record = {"sha256": _digest(code), "expires": time.time() + PAIRING_TTL, "tries": 0}
         datadir.write_private(self.pairing_file, json.dumps(record))
         return code
 
@@ -70,6 +71,11 @@ class Credentials:
             self.pairing_file.unlink(missing_ok=True)
             return False
         if not hmac.compare_digest(_digest(normalized), str(record.get("sha256", ""))):
+            record["tries"] = int(record.get("tries", 0)) + 1
+            if record["tries"] >= PAIRING_TRIES:
+                self.pairing_file.unlink(missing_ok=True)
+            else:
+                datadir.write_private(self.pairing_file, json.dumps(record))
             return False
         self.pairing_file.unlink(missing_ok=True)
         return True

@@ -1,0 +1,58 @@
+"""Bounded concurrency: a few requests work at once, a few more may wait, the rest get a
+quick 503 instead of piling up behind a slow page (DESIGN.md §7, "limits")."""
+
+from __future__ import annotations
+
+import threading
+
+from flask import Flask
+from flask import g
+from flask import request
+
+from companion.errors import ApiError
+
+_FREE = {"api.health"}  # always answered: the popup polls it to show the status
+
+
+class Gate:
+    """``active`` requests run; up to ``waiting`` more wait ``wait_seconds`` for a turn."""
+
+    def __init__(self, active: int, waiting: int, wait_seconds: float):
+        self._slots = threading.BoundedSemaphore(active)
+        self._lock = threading.Lock()
+        self._inside = 0
+        self._bound = active + waiting
+        self._wait = wait_seconds
+
+    def enter(self) -> bool:
+        with self._lock:
+            if self._inside >= self._bound:
+                return False
+            self._inside += 1
+        if self._slots.acquire(timeout=self._wait):
+            return True
+        with self._lock:
+            self._inside -= 1
+        return False
+
+    def leave(self) -> None:
+        self._slots.release()
+        with self._lock:
+            self._inside -= 1
+
+
+def init_app(app: Flask) -> None:
+    gate = Gate(app.config["MAX_ACTIVE"], app.config["MAX_WAITING"], app.config["WAIT_SECONDS"])
+
+    @app.before_request
+    def _enter():
+        if request.endpoint in _FREE or request.method == "OPTIONS":
+            return
+        if not gate.enter():
+            raise ApiError(503, "busy", "Parcel Doctor is busy with other pages; try again in a moment.")
+        g.gate_entered = True
+
+    @app.teardown_request
+    def _leave(_error=None):
+        if g.pop("gate_entered", False):
+            gate.leave()
