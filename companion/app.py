@@ -39,4 +39,28 @@ def create_app(config: dict | None = None) -> Flask:
     from companion.api import bp
 
     app.register_blueprint(bp, url_prefix="/v1")
+    _log_requests(app)
     return app
+
+
+def _log_requests(app: Flask) -> None:
+    """One INFO line per request: method, route pattern (never the order id in the path, never
+    the query), status and time. Bodies, numbers and ids are not logged (DESIGN.md §7)."""
+    import logging
+    import time
+
+    from flask import g
+    from flask import request
+
+    log = logging.getLogger("companion.requests")
+
+    @app.before_request
+    def _start():
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _log(response):
+        rule = request.url_rule.rule if request.url_rule else "(no route)"
+        elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+        log.info("%s %s %d %.0fms", request.method, rule, response.status_code, elapsed)
+        return response

@@ -71,7 +71,6 @@ def _parser() -> argparse.ArgumentParser:
 
 def _serve(args) -> int:
     import logging
-    import socket
 
     import waitress
 
@@ -81,22 +80,22 @@ def _serve(args) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     os.umask(0o077)  # every file the companion writes is the owner's alone
     app = create_app({"PORT": args.port, "DATA_DIR": args.data_dir, "RETENTION_DAYS": args.retention_days or None})
-    probe = socket.socket()
+    # Enough threads that every request reaches the gate (companion/limits.py), which bounds the work.
+    threads = app.config["MAX_ACTIVE"] + app.config["MAX_WAITING"] + 4
     try:
-        probe.bind(("127.0.0.1", args.port))
+        # 127.0.0.1 only (DESIGN.md §7); waitress is a production WSGI server.
+        server = waitress.create_server(app, host="127.0.0.1", port=args.port, threads=threads, ident="parcel-doctor")
     except OSError:
         print(message("serve.port_busy", args.lang, port=args.port), file=sys.stderr)
         return 2
-    finally:
-        probe.close()
     code = Credentials(Path(app.config["DATA_DIR"])).new_pairing_code()
     print(message("serve.listening", args.lang, port=args.port), flush=True)
     print(message("serve.data_dir", args.lang, path=app.config["DATA_DIR"]), flush=True)
     print(message("serve.pairing", args.lang, code=code), flush=True)
-    # 127.0.0.1 only (DESIGN.md §7); waitress is a production WSGI server with a bounded queue.
-    # Enough threads that every request reaches the gate (companion/limits.py), which bounds the work.
-    threads = app.config["MAX_ACTIVE"] + app.config["MAX_WAITING"] + 4
-    waitress.serve(app, host="127.0.0.1", port=args.port, threads=threads, ident="parcel-doctor", _quiet=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
     return 0
 
 

@@ -7,6 +7,7 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -37,17 +38,13 @@ class Companion:
             stderr=subprocess.STDOUT,
             text=True,
         )
+        self._lines: list[str] = []
+        printed = threading.Event()
+        # Drain the output all the time: a full pipe would block the server on its next log line.
+        threading.Thread(target=self._drain, args=(self.process.stdout, printed), daemon=True).start()
         deadline = time.monotonic() + timeout
-        lines = []
-        while time.monotonic() < deadline:
-            line = self.process.stdout.readline()
-            if not line:
-                break
-            lines.append(line)
-            match = re.search(r"([A-Z2-9]{8})\s*$", line)
-            if "pairing" in line.lower() or "연결 코드" in line:
-                self.pairing_code = match.group(1) if match else None
-                break
+        printed.wait(timeout)
+        lines = self._lines
         while time.monotonic() < deadline:
             try:
                 if requests.get(self.base + "/v1/health", timeout=1).ok:
@@ -57,6 +54,19 @@ class Companion:
         self.stop()
         raise RuntimeError("the companion did not start:\n" + "".join(lines))
 
+    def _drain(self, stream, printed: threading.Event) -> None:
+        for line in stream:
+            self._lines.append(line)
+            if "pairing" in line.lower() or "연결 코드" in line:
+                match = re.search(r"([A-Z2-9]{8})\s*$", line)
+                self.pairing_code = match.group(1) if match else None
+                printed.set()
+        printed.set()
+
+    def log_text(self) -> str:
+        """Everything the server printed so far (its INFO log included)."""
+        return "".join(self._lines)
+
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()
@@ -65,8 +75,6 @@ class Companion:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        if self.process and self.process.stdout:
-            self.process.stdout.close()
 
     def __enter__(self):
         return self.start()

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import request
 
 from companion.errors import ApiError
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def json_object() -> dict:
     if not request.is_json:
         raise ApiError(415, "unsupported_media_type", "Send the body as JSON with 'Content-Type: application/json'.")
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # Python's JSON reader gives up on ~1000 levels of nesting
+        raise ApiError(400, "invalid_json", "The body is nested too deeply to be read.") from None
     if body is None:
         raise ApiError(400, "invalid_json", "The body is not valid JSON.")
     if not isinstance(body, dict):
         raise ApiError(400, "invalid_body", "The body must be a JSON object.")
-    return body
+    return _well_formed(body)
 
 
 def field(body: dict, name: str, kind: type | tuple, required: bool = False, limit: int | None = None):
@@ -29,4 +36,42 @@ def field(body: dict, name: str, kind: type | tuple, required: bool = False, lim
         raise ApiError(400, "invalid_field", f"'{name}' must be a {names.replace('str', 'string').replace('list', 'list')}.")
     if limit is not None and len(value) > limit:
         raise ApiError(400, "invalid_field", f"'{name}' is longer than {limit}.")
+    return value
+
+
+def _well_formed(body: dict) -> dict:
+    """``body`` with every lone UTF-16 surrogate (in values and keys) replaced by U+FFFD.
+
+    JSON may escape one (``"\\ud800"``: JavaScript's ``JSON.stringify`` writes it for an emoji cut
+    in half), and Python's reader also lets raw CESU-8 bytes through, but no UTF-8 text can hold
+    it: left in, it breaks the history store and the UTF-8 answer. Walked without recursion,
+    since the body may be nested almost as deep as the reader allows.
+    """
+    stack: list = [body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in list(node.items()):
+                if isinstance(value, str):
+                    value = _text(value)
+                elif isinstance(value, (dict, list)):
+                    stack.append(value)
+                clean = _text(key)
+                if clean != key:
+                    del node[key]
+                node[clean] = value
+        else:
+            for index, value in enumerate(node):
+                if isinstance(value, str):
+                    node[index] = _text(value)
+                elif isinstance(value, (dict, list)):
+                    stack.append(value)
+    return body
+
+
+def _text(value: str) -> str:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", value)
     return value

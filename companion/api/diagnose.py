@@ -1,5 +1,7 @@
 """``POST /v1/diagnose``: a capture in, a diagnosis per order out (DESIGN.md §3)."""
 
+from urllib.parse import urlsplit
+
 from flask import current_app
 from flask import jsonify
 
@@ -12,6 +14,10 @@ from companion.errors import ApiError
 from companion.parsing.base import Capture
 from companion.store import history
 
+# A capture time outside these years is a mistake, and one near either end of the calendar
+# overflows the date arithmetic ("0001-01-01T00:00:00+14:00" has no time in Seoul at all).
+_YEARS = (2000, 2099)
+
 
 @bp.post("/diagnose")
 def diagnose():
@@ -21,6 +27,10 @@ def diagnose():
 
 def capture_from(body: dict) -> tuple[Capture, str]:
     url = field(body, "url", str, limit=8192) or ""
+    try:
+        urlsplit(url)  # refuses "http://[::1" and hosts that NFKC turns into "/", "?" or "@"
+    except ValueError:
+        raise ApiError(400, "invalid_field", "'url' is not a URL that can be read.") from None
     html = field(body, "html", str)
     payloads = field(body, "payloads", list) or []
     if any(not isinstance(p, dict) for p in payloads):
@@ -31,6 +41,8 @@ def capture_from(body: dict) -> tuple[Capture, str]:
     captured_at = dates.parse_iso(captured_text) if captured_text else None
     if captured_text and captured_at is None:
         raise ApiError(400, "invalid_field", "'captured_at' must be an ISO 8601 time like 2026-09-29T10:00:00+09:00.")
+    if captured_at is not None and not _YEARS[0] <= captured_at.year <= _YEARS[1]:
+        raise ApiError(400, "invalid_field", f"'captured_at' must fall in the years {_YEARS[0]}–{_YEARS[1]}.")
     lang = field(body, "lang", str, limit=8) or "ko"
     if lang not in ("ko", "en"):
         raise ApiError(400, "invalid_field", "'lang' must be 'ko' or 'en'.")

@@ -12,7 +12,7 @@ from companion.store import history
 @bp.get("/orders")
 def list_orders():
     raw_limit = request.args.get("limit", "50")
-    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= 500:
+    if not _digits(raw_limit, 9) or not 1 <= int(raw_limit) <= 500:
         raise ApiError(400, "invalid_field", "'limit' must be a whole number from 1 to 500.")
     cursor = request.args.get("cursor") or None
     try:
@@ -24,8 +24,13 @@ def list_orders():
 
 @bp.delete("/orders/<order_id>")
 def forget_order(order_id: str):
-    if not order_id.isdigit() or len(order_id) > 30:
+    if not _digits(order_id, 30):
         raise ApiError(400, "invalid_field", "An order id is digits only.")
     if not history(current_app).forget(order_id):
         raise ApiError(404, "order_not_found", "No order with that id is stored.")
     return jsonify({"deleted": order_id})
+
+
+def _digits(text: str, most: int) -> bool:
+    """ASCII digits only: ``str.isdigit`` also takes "²" and "١٢٣", which ``int`` then refuses."""
+    return 0 < len(text) <= most and text.isascii() and text.isdigit()

@@ -32,7 +32,7 @@ def read(body, ctx) -> list[Order]:
     status_block = blocks.get("detail_order_status_block", {})
     info = blocks.get("detail_simple_order_info_component", {})
     order_id = as_text(info.get("tradeOrderId")) or as_text(status_block.get("orderId")) or ctx.order_id or ""
-    if not order_id.isdigit():
+    if not (order_id.isascii() and order_id.isdigit()):  # "١٢٣" is digits to Python, not an order id
         return []
     code = as_text(dig(body, "data", "global", "orderStatus")) or as_text(dig(body, "global", "orderStatus")) or None
     text = as_text(status_block.get("title"))

@@ -47,7 +47,7 @@ def _order(fields: dict, ctx) -> Order | None:
     if not isinstance(fields, dict):
         return None
     order_id = as_text(fields.get("orderId"))
-    if not order_id.isdigit():
+    if not (order_id.isascii() and order_id.isdigit()):  # "١٢٣" is digits to Python, not an order id
         return None
     code = as_text(dig(fields, "utParams", "args", "orderStatus")) or None
     text = as_text(fields.get("statusText"))

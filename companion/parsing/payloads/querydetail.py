@@ -15,7 +15,7 @@ from companion.parsing.payloads._shape import as_text
 from companion.parsing.payloads._shape import dig
 
 _NUMBER = re.compile(r"^[A-Z0-9]{8,30}$")
-_TRADE_ORDER = re.compile(r"tradeOrderId=(\d{12,20})")
+_TRADE_ORDER = re.compile(r"tradeOrderId=(\d{12,20})", re.ASCII)
 
 
 def looks_like(body) -> bool:
