@@ -44,6 +44,7 @@ class Event:
     location: str = ""
     milestone: str | None = None  # what happened, from the code or else the wording (vocabulary.json)
     first_seen: datetime | None = None  # for an undated event: when the history store first saw it
+    source: str = ""  # where a live lookup found it ("Cainiao", "UNI-PASS", "CJ대한통운"); "" for the page
 
     @property
     def known_since(self) -> datetime | None:

@@ -52,7 +52,8 @@ def event_evidence(event: Event | None) -> str:
     else:
         when = "(no date)"
     code = f" ({event.code})" if event.code else ""
-    return f"last event {when} '{event.text[:120]}'{code}"
+    source = f" from {event.source}" if event.source else ""
+    return f"last event {when} '{event.text[:120]}'{code}{source}"
 
 
 def day_ko(value: date, case) -> str:

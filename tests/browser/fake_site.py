@@ -198,7 +198,9 @@ def querydetail(o: FakeOrder) -> dict:
     line = {"mailNo": o.mail_no, "originMailNo": o.mail_no, "blockMailNo": o.mail_no is None,
             "logisticsCarrierName": o.service, "detailList": details}
     if o.cp_name:
-        line["logisticsCpInfo"] = {"cpName": o.cp_name, "infoList": [{"content": o.domestic_no or o.mail_no}]}
+        line["logisticsCpInfo"] = {"cpName": o.cp_name, "contactCarrierText": f"{o.cp_name}에 문의",
+                                   "infoList": [{"content": o.domestic_no or o.mail_no, "clickDesc": "복사",
+                                                 "title": "운송장 번호"}]}
     return {"api": "mtop.ae.ld.querydetail", "v": "1.0", "ret": ["SUCCESS::调用成功"],
             "data": {"module": {"isTrackingV2": True, "trackingDetailLineList": [line] if o.events or o.mail_no else []}}}
 
@@ -471,6 +473,57 @@ def tracking_page() -> str:
     return _shell("배송 조회", f'<div id="root"><h2>배송 조회</h2></div><script>{TRACKING_SCRIPT}</script>')
 
 
+# --- the shared fixtures (tests/fixtures/<kind>/<name>.html + .capture.json) -------------
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def fixture_names() -> list[str]:
+    """"order_list/ko_page1", … for every fixture page of a kind the extension runs on."""
+    return sorted(
+        str(p.relative_to(FIXTURES).with_suffix("")).removesuffix(".capture")
+        for kind in ("order_list", "order_detail", "tracking")
+        for p in (FIXTURES / kind).glob("*.capture.json")
+        if p.with_name(p.name.replace(".capture.json", ".html")).exists()
+    ) if FIXTURES.is_dir() else []
+
+
+def fixture_capture(name: str) -> dict:
+    return json.loads((FIXTURES / f"{name}.capture.json").read_text(encoding="utf-8"))
+
+
+def _fixture_file(name: str) -> Path | None:
+    path = (FIXTURES / name).resolve()
+    return path if path.is_relative_to(FIXTURES) else None
+
+
+# Makes a static fixture page load its captured payloads the way the real page does (fetch),
+# so they reach the content script through the MAIN-world hook.
+PAYLOAD_LOADER = """<script>
+(() => {
+  const q = new URLSearchParams(location.search);
+  for (const [i, api] of __APIS__.entries()) {
+    fetch("/h5/" + api + "/1.0/?fixture=" + encodeURIComponent(q.get("fixture")) + "&payload=" + i)
+      .then((r) => r.json()).catch(() => {});
+  }
+})();
+</script>"""
+
+
+def fixture_response(path: str, query: dict):
+    base = _fixture_file(query["fixture"])
+    if base is None:
+        return 404, "not found", "text/plain"
+    capture = json.loads(base.with_name(base.name + ".capture.json").read_text(encoding="utf-8"))
+    if path.startswith("/h5/"):
+        payload = capture["payloads"][int(query.get("payload", "0"))]
+        return 200, json.dumps(payload["data"], ensure_ascii=False), "application/json"
+    page = base.with_name(base.name + ".html").read_text(encoding="utf-8")
+    apis = json.dumps([p["api"] for p in capture["payloads"]])
+    loader = PAYLOAD_LOADER.replace("__APIS__", apis)
+    return 200, page.replace("</body>", loader + "</body>") if "</body>" in page else page + loader, "text/html"
+
+
 # --- server -------------------------------------------------------------------------------
 
 class Handler(BaseHTTPRequestHandler):
@@ -490,6 +543,8 @@ class Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
         path = url.path
+        if "fixture" in query:
+            return fixture_response(path, query)
         if path == "/p/order/index.html":
             scenario = query.get("scenario", "main")
             if scenario in SCENARIOS:
