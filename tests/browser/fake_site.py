@@ -497,14 +497,16 @@ def _fixture_file(name: str) -> Path | None:
     return path if path.is_relative_to(FIXTURES) else None
 
 
-# Makes a static fixture page load its captured payloads the way the real page does (fetch),
-# so they reach the content script through the MAIN-world hook.
+# Makes a static fixture page load its captured payloads the way the real page may (here by
+# XMLHttpRequest; the list page uses fetch and the tracking page JSONP), so they reach the
+# content script through the MAIN-world hook.
 PAYLOAD_LOADER = """<script>
 (() => {
   const q = new URLSearchParams(location.search);
   for (const [i, api] of __APIS__.entries()) {
-    fetch("/h5/" + api + "/1.0/?fixture=" + encodeURIComponent(q.get("fixture")) + "&payload=" + i)
-      .then((r) => r.json()).catch(() => {});
+    const xhr = new XMLHttpRequest();
+    xhr.open("GET", "/h5/" + api + "/1.0/?fixture=" + encodeURIComponent(q.get("fixture")) + "&payload=" + i);
+    xhr.send();
   }
 })();
 </script>"""

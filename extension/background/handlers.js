@@ -1,0 +1,178 @@
+/*
+ * One named handler per message type (common/messages.js). Each takes (message, sender) and
+ * returns a JSON-able answer; none throws on bad input.
+ */
+import "../common/messages.js";
+import "../common/links.js";
+import "../common/format.js";
+import "../common/strings.js";
+import { request } from "./companion-client.js";
+import { getSettings, saveSettings, validPort, forgetToken } from "./settings.js";
+import { toOrderTabs } from "./tabs.js";
+import { startCheckAll, checkAllState, noteDiagnosed } from "./check-all.js";
+
+const { MSG, STATE, LANGS, links, format, strings } = globalThis.ParcelDoctor;
+const NUMBER = /^[A-Za-z0-9][A-Za-z0-9 -]{3,39}$/;
+
+/** "connected" | "unpaired" | "offline", checking the token when the companion answers. */
+async function companionState() {
+  const health = await request("/health", { auth: false });
+  if (!health.ok) return { state: STATE.OFFLINE };
+  const { token } = await getSettings();
+  if (!token) return { state: STATE.UNPAIRED, health: health.data };
+  const probe = await request("/orders?limit=1");
+  if (probe.ok) return { state: STATE.CONNECTED, health: health.data };
+  if (probe.status === 401) return { state: STATE.UNPAIRED, health: health.data };
+  return { state: STATE.OFFLINE, health: health.data };
+}
+
+/** A diagnose error from the companion, as the content script understands it. */
+async function diagnoseError(answer) {
+  if (answer.error.code !== STATE.OFFLINE && answer.error.code !== STATE.UNPAIRED) return answer.error;
+  // "unpaired" without a token still needs to know whether anything is listening
+  const { state } = await companionState();
+  return { ...answer.error, code: state === STATE.CONNECTED ? STATE.UNPAIRED : state };
+}
+
+function validCapture(capture) {
+  return (
+    capture &&
+    typeof capture.url === "string" &&
+    (typeof capture.html === "string" || capture.html === null) &&
+    Array.isArray(capture.payloads) &&
+    (capture.html || capture.payloads.length > 0)
+  );
+}
+
+async function diagnose(message, sender) {
+  const capture = message.capture;
+  if (!validCapture(capture)) return { ok: false, error: { code: "bad_capture" } };
+  const { lang } = await getSettings();
+  const body = {
+    url: capture.url,
+    html: capture.html || undefined,
+    payloads: capture.payloads,
+    captured_at: capture.captured_at,
+    lang: LANGS.includes(capture.lang) ? capture.lang : lang || "ko",
+  };
+  const answer = await request("/diagnose", { method: "POST", body });
+  if (!answer.ok) return { ok: false, error: await diagnoseError(answer) };
+  if (sender.tab) noteDiagnosed(sender.tab.id);
+  return { ok: true, response: answer.data };
+}
+
+async function health() {
+  const { state } = await companionState();
+  return { state };
+}
+
+async function getStrings(message) {
+  const settings = await getSettings();
+  const lang = strings.resolveLang(settings.lang, message.pageLang);
+  return { lang, strings: await strings.load(lang) };
+}
+
+async function getHistory() {
+  const orders = [];
+  let cursor = null;
+  for (let page = 0; page < 4; page++) {
+    const query = cursor ? `/orders?limit=50&cursor=${encodeURIComponent(cursor)}` : "/orders?limit=50";
+    const answer = await request(query);
+    if (!answer.ok) return { ok: false, error: answer.error };
+    orders.push(...((answer.data && answer.data.orders) || []));
+    cursor = answer.data && answer.data.next_cursor;
+    if (!cursor) break;
+  }
+  return { ok: true, orders };
+}
+
+async function getStatus() {
+  const settings = await getSettings();
+  const { state, health: info } = await companionState();
+  return {
+    state,
+    port: settings.port,
+    lang: settings.lang || "ko",
+    version: (info && info.version) || null,
+  };
+}
+
+async function pair(message) {
+  const code = typeof message.code === "string" ? message.code.trim() : "";
+  if (!code || code.length > 64) return { ok: false, error: { code: "bad_code" } };
+  const answer = await request("/pair", { method: "POST", body: { code }, auth: false });
+  if (!answer.ok) return { ok: false, error: answer.error };
+  const token = answer.data && answer.data.token;
+  if (typeof token !== "string" || !token) return { ok: false, error: { code: "bad_answer" } };
+  await saveSettings({ token });
+  await toOrderTabs({ type: MSG.SW_TO_CS_COMPANION_READY });
+  return { ok: true };
+}
+
+async function saveSettingsHandler(message) {
+  const changes = {};
+  if (message.port !== undefined) {
+    if (!validPort(message.port)) return { ok: false, error: { code: "bad_port" } };
+    changes.port = message.port;
+  }
+  if (message.lang !== undefined) {
+    if (!LANGS.includes(message.lang)) return { ok: false, error: { code: "bad_lang" } };
+    changes.lang = message.lang;
+  }
+  const before = await getSettings();
+  await saveSettings(changes);
+  // A token belongs to one companion; another port may be another data dir.
+  if (changes.port !== undefined && changes.port !== before.port) await forgetToken();
+  await toOrderTabs({ type: MSG.SW_TO_CS_COMPANION_READY });
+  return { ok: true };
+}
+
+function escapeHtml(text) {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+async function identify(message) {
+  const number = typeof message.number === "string" ? message.number.trim() : "";
+  if (!NUMBER.test(number)) return { ok: false, error: { code: "bad_number" } };
+  const { lang } = await getSettings();
+  // The companion's generic parser reads numbers from any text; the user's input is
+  // escaped so it can only ever be text inside that <p>.
+  const body = {
+    url: "about:blank",
+    html: `<p>${escapeHtml(number)}</p>`,
+    payloads: [],
+    captured_at: format.isoNow(),
+    lang: lang || "ko",
+  };
+  const answer = await request("/diagnose", { method: "POST", body });
+  if (!answer.ok) return { ok: false, error: answer.error };
+  const found = (answer.data && answer.data.tracking_numbers) || [];
+  const numbers = found
+    .filter((n) => n && typeof n.number === "string")
+    .map((n) => ({
+      number: n.number,
+      valid: n.valid === true,
+      carriers: (n.carriers || []).filter((c) => c && typeof c.name === "string").map((c) => ({ id: c.id, name: c.name })),
+      links: links.trackerLinks(n.number),
+    }));
+  return { ok: true, numbers };
+}
+
+function checkAll(message) {
+  const orderIds = Array.isArray(message.orderIds) ? message.orderIds : [];
+  if (!Number.isInteger(message.tabId)) return { ok: false, error: { code: "bad_tab" } };
+  return startCheckAll(message.tabId, orderIds);
+}
+
+export const handlers = {
+  [MSG.CS_TO_SW_DIAGNOSE]: diagnose,
+  [MSG.CS_TO_SW_HEALTH]: health,
+  [MSG.CS_TO_SW_GET_STRINGS]: getStrings,
+  [MSG.CS_TO_SW_GET_HISTORY]: getHistory,
+  [MSG.POPUP_TO_SW_GET_STATUS]: getStatus,
+  [MSG.POPUP_TO_SW_PAIR]: pair,
+  [MSG.POPUP_TO_SW_SAVE_SETTINGS]: saveSettingsHandler,
+  [MSG.POPUP_TO_SW_IDENTIFY]: identify,
+  [MSG.POPUP_TO_SW_CHECK_ALL]: checkAll,
+  [MSG.POPUP_TO_SW_CHECK_ALL_STATE]: checkAllState,
+};

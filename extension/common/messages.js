@@ -1,0 +1,46 @@
+/*
+ * Every message type the extension sends, in one place, named by direction
+ * (darkreader's habit): CS = content script, SW = service worker, POPUP = popup.
+ * Classic script on purpose: content scripts cannot be ES modules, so the service worker
+ * and the popup import this file for its side effect and read globalThis.ParcelDoctor.
+ */
+"use strict";
+(() => {
+  const PD = (globalThis.ParcelDoctor ??= {});
+
+  PD.MSG = Object.freeze({
+    // content script -> service worker
+    CS_TO_SW_DIAGNOSE: "cs-sw-diagnose", // {capture} -> {ok, response} | {ok:false, error}
+    CS_TO_SW_HEALTH: "cs-sw-health", // {} -> {state}
+    CS_TO_SW_GET_STRINGS: "cs-sw-get-strings", // {pageLang} -> {lang, strings}
+    CS_TO_SW_GET_HISTORY: "cs-sw-get-history", // {} -> {ok, orders}
+    // popup -> service worker
+    POPUP_TO_SW_GET_STATUS: "popup-sw-get-status", // {} -> {state, port, lang, version}
+    POPUP_TO_SW_PAIR: "popup-sw-pair", // {code} -> {ok} | {ok:false, error}
+    POPUP_TO_SW_SAVE_SETTINGS: "popup-sw-save-settings", // {port?, lang?} -> {ok}
+    POPUP_TO_SW_IDENTIFY: "popup-sw-identify", // {number} -> {ok, numbers}
+    POPUP_TO_SW_CHECK_ALL: "popup-sw-check-all", // {tabId, orderIds} -> {ok}
+    POPUP_TO_SW_CHECK_ALL_STATE: "popup-sw-check-all-state", // {} -> job state
+    // popup -> content script (chrome.tabs.sendMessage)
+    POPUP_TO_CS_GET_SUMMARY: "popup-cs-get-summary", // {} -> {kind, orders}
+    // service worker -> content script
+    SW_TO_CS_COMPANION_READY: "sw-cs-companion-ready", // {} -> re-capture now
+    SW_TO_CS_REFRESH_FROM_HISTORY: "sw-cs-refresh-from-history", // {} -> overlays from GET /v1/orders
+    // service worker -> popup (runtime broadcast)
+    SW_TO_POPUP_CHECK_ALL_PROGRESS: "sw-popup-check-all-progress", // job state
+  });
+
+  // The MAIN-world hook and the isolated content script share only window.postMessage.
+  // Everything the page posts is untrusted; the relay checks this tag, the api name and the shape.
+  PD.PAGE_MESSAGE_SOURCE = "parcel-doctor/mtop";
+  PD.CAPTURED_APIS = Object.freeze([
+    "mtop.ae.ld.querydetail",
+    "mtop.aliexpress.trade.buyer.order.list",
+  ]);
+
+  // Companion states shared by the popup (#companion-status[data-state]) and the notice.
+  PD.STATE = Object.freeze({ CONNECTED: "connected", UNPAIRED: "unpaired", OFFLINE: "offline" });
+  PD.START_COMMAND = "./scripts/serve";
+  PD.DEFAULT_PORT = 8765;
+  PD.LANGS = Object.freeze(["ko", "en"]);
+})();

@@ -1,0 +1,88 @@
+"""The extension's structure, checked without a browser: minimal permissions, message types
+declared in one module, constants that must agree, and no HTML sinks."""
+
+import json
+import re
+from pathlib import Path
+
+EXTENSION = Path(__file__).resolve().parents[2] / "extension"
+PAGES = [
+    "https://www.aliexpress.com/p/order/*",
+    "https://www.aliexpress.com/p/tracking/*",
+    "https://ko.aliexpress.com/p/order/*",
+    "https://ko.aliexpress.com/p/tracking/*",
+]
+
+
+def manifest() -> dict:
+    return json.loads((EXTENSION / "manifest.json").read_text(encoding="utf-8"))
+
+
+def scripts() -> dict[str, str]:
+    return {str(p.relative_to(EXTENSION)): p.read_text(encoding="utf-8") for p in EXTENSION.rglob("*.js")}
+
+
+def test_manifest_asks_for_the_minimum():
+    m = manifest()
+    assert m["manifest_version"] == 3
+    assert m["permissions"] == ["storage"]
+    assert m["host_permissions"] == PAGES + ["http://127.0.0.1:8765/*"]
+    assert m["optional_host_permissions"] == ["http://127.0.0.1/*"]
+    assert all(cs["matches"] == PAGES for cs in m["content_scripts"])
+
+
+def test_one_manifest_for_chrome_and_firefox():
+    m = manifest()
+    assert m["background"]["service_worker"] == "background/service-worker.js"
+    assert m["background"]["scripts"] == ["background/service-worker.js"]
+    assert m["browser_specific_settings"]["gecko"]["id"]
+    assert m["key"].startswith("MIIB")
+    main_world = [cs for cs in m["content_scripts"] if cs.get("world") == "MAIN"]
+    assert [cs["run_at"] for cs in main_world] == ["document_start"]
+
+
+def test_every_file_the_manifest_names_exists():
+    m = manifest()
+    names = [m["background"]["service_worker"], m["action"]["default_popup"], *m["icons"].values()]
+    names += [js for cs in m["content_scripts"] for js in cs["js"]]
+    assert [n for n in names if not (EXTENSION / n).is_file()] == []
+
+
+def test_message_types_are_declared_once_and_all_used():
+    source = scripts()
+    declared = set(re.findall(r"^\s+([A-Z_]+_TO_[A-Z_]+):", source["common/messages.js"], re.M))
+    used = set()
+    for name, text in source.items():
+        if name != "common/messages.js":
+            used |= set(re.findall(r"MSG\.([A-Z_]+)", text))
+    assert used <= declared, f"undeclared message types: {used - declared}"
+    assert declared <= used, f"declared but never used: {declared - used}"
+    values = re.findall(r'_TO_[A-Z_]+: "([a-z-]+)"', source["common/messages.js"])
+    assert len(values) == len(set(values)), "two message types share a value"
+
+
+def test_main_world_hook_agrees_with_the_relay():
+    source = scripts()
+    hook, messages = source["page/mtop-hook.js"], source["common/messages.js"]
+    tag = re.search(r'SOURCE = "([^"]+)"', hook).group(1)
+    assert f'PAGE_MESSAGE_SOURCE = "{tag}"' in messages
+    hook_apis = re.search(r"APIS = \[([^\]]+)\]", hook).group(1)
+    relay_apis = re.search(r"CAPTURED_APIS = Object.freeze\(\[([^\]]+)\]", messages).group(1)
+    assert re.findall(r'"([^"]+)"', hook_apis) == re.findall(r'"([^"]+)"', relay_apis)
+
+
+def test_page_patterns_agree_with_the_manifest():
+    links = scripts()["common/links.js"]
+    block = re.search(r"PAGE_PATTERNS = Object.freeze\(\[([^\]]+)\]", links).group(1)
+    assert re.findall(r'"([^"]+)"', block) == PAGES
+
+
+def test_no_html_sinks_or_eval():
+    sinks = re.compile(r"\.innerHTML|\.outerHTML\s*=|insertAdjacentHTML|document\.write|\beval\(|new Function\(|setTimeout\(\s*[\"'`]")
+    found = {name: sinks.findall(text) for name, text in scripts().items() if sinks.search(text)}
+    assert found == {}
+
+
+def test_service_worker_listeners_are_top_level():
+    sw = scripts()["background/service-worker.js"]
+    assert re.search(r"^chrome\.runtime\.onMessage\.addListener\(", sw, re.M)

@@ -1,0 +1,49 @@
+"""The shared page fixtures (tests/fixtures/, written by make_fixtures.py) in the real browser:
+each order the page shows gets exactly one overlay, and the causes that do not depend on the
+date agree with the fixture's expected answer. (The browser captures "now", not the fixture's
+2026-09-30, so date-driven causes such as customs_in_progress may differ and are not compared.)
+"""
+
+import json
+from urllib.parse import urlsplit
+
+import pytest
+
+from . import fake_site
+from .harness import card_ids
+from .harness import hosts_per_order
+from .harness import overlays
+from .harness import wait_for_overlays
+
+pytestmark = pytest.mark.browser
+
+CAPTURED_APIS = {"mtop.ae.ld.querydetail", "mtop.aliexpress.trade.buyer.order.list"}
+DATE_INDEPENDENT = {"tracking_not_checked", "delivered", "cancelled", "not_paid"}
+
+
+@pytest.mark.parametrize("name", fake_site.fixture_names() or [pytest.param("none", marks=pytest.mark.skip("no fixtures"))])
+def test_fixture_page_overlays(paired, name):
+    capture = fake_site.fixture_capture(name)
+    expected = json.loads((fake_site.FIXTURES / f"{name}.expected.json").read_text(encoding="utf-8"))
+    by_id = {o["order_id"]: o for o in expected["orders"] if o["order_id"]}
+    url = capture["url"]
+    url += ("&" if urlsplit(url).query else "?") + "fixture=" + name
+    page = paired.open(url, record_page_messages=True)
+    if name.startswith("order_list/"):
+        shown = [i for i in card_ids(page) if i]
+    else:
+        query = dict(p.split("=", 1) for p in urlsplit(capture["url"]).query.split("&") if "=" in p)
+        shown = [query.get("orderId") or query.get("tradeOrderId")]
+    assert shown and set(shown) <= set(by_id), (shown, sorted(by_id))
+    wait_for_overlays(page, shown)
+    page.wait_for_timeout(500)
+    assert hosts_per_order(page) == {order_id: 1 for order_id in shown}
+    # every payload the page loaded (by XHR) crossed from the MAIN world to the content script
+    forwarded = page.evaluate("window.__pdMessages.map((m) => m.api)")
+    captured = [p["api"] for p in capture["payloads"] if p["api"] in CAPTURED_APIS]
+    assert sorted(forwarded) == sorted(captured)
+    found = overlays(page)
+    for order_id in shown:
+        cause = by_id[order_id]["diagnosis"]["cause"]
+        if cause in DATE_INDEPENDENT:
+            assert found[order_id]["cause"] == cause, order_id

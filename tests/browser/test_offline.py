@@ -1,0 +1,56 @@
+"""Without the companion: one quiet notice with the start command, and overlays appear by
+themselves once it answers. Unpaired: a notice that says to pair."""
+
+import pytest
+
+from . import fake_site
+from .harness import free_port
+from .harness import host_count
+from .harness import LIST_URL
+from .harness import wait_for_overlays
+
+pytestmark = pytest.mark.browser
+
+PAGE1 = [o.order_id for o in fake_site.SCENARIOS["main"][0]]
+NOTICE = "parcel-doctor-notice"
+
+
+def notice_text(page) -> str:
+    return page.evaluate(f"document.querySelector('{NOTICE}').shadowRoot.textContent")
+
+
+def test_offline_notice_then_overlays_once_the_companion_starts(paired, companion):
+    companion.stop()
+    # Restarting on the same port can fail for a minute (the companion's port probe binds
+    # without SO_REUSEADDR while the old connections sit in TIME_WAIT), so the companion
+    # comes back on a fresh port that the extension is already pointed at, with the same
+    # data dir and therefore the same token.
+    companion.port = free_port()
+    paired.set_storage({"port": companion.port})
+    page = paired.open(LIST_URL)
+    page.wait_for_selector(f'{NOTICE}[data-parcel-doctor-notice="offline"]', state="attached")
+    assert "./scripts/serve" in notice_text(page)
+    assert page.evaluate(f"document.querySelectorAll('{NOTICE}').length") == 1
+    assert host_count(page) == 0
+    # the page itself still works
+    page.click('.comet-tabs-nav-item[data-tab="completed"]')
+    page.click('.comet-tabs-nav-item[data-tab="all"]')
+    assert page.locator(".order-item").count() == len(PAGE1)
+
+    companion.start()
+    wait_for_overlays(page, PAGE1, timeout=30000)
+    page.wait_for_selector(NOTICE, state="detached")
+    assert host_count(page) == len(PAGE1)
+
+
+def test_unpaired_notice_asks_to_pair(browser, companion):
+    companion.start()
+    browser.set_storage({"port": companion.port})
+    page = browser.open(LIST_URL)
+    page.wait_for_selector(f'{NOTICE}[data-parcel-doctor-notice="unpaired"]', state="attached")
+    assert "연결 코드" in notice_text(page)
+    assert host_count(page) == 0
+    # pairing in the popup brings the overlays without reloading the page
+    browser.pair(companion)
+    wait_for_overlays(page, PAGE1)
+    page.wait_for_selector(NOTICE, state="detached")

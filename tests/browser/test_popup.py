@@ -1,0 +1,117 @@
+"""The popup: status, pairing, this tab's summary, the number box, the language."""
+
+import pytest
+
+from . import fake_site
+from .harness import EXTENSION_ID
+from .harness import LIST_URL
+from .harness import TIMEOUT_MS
+from .harness import wait_for_overlays
+
+pytestmark = pytest.mark.browser
+
+PAGE1 = [o.order_id for o in fake_site.SCENARIOS["main"][0]]
+
+
+def status(popup) -> str:
+    return popup.get_attribute("#companion-status", "data-state")
+
+
+def test_pairing_through_the_popup(browser, companion):
+    assert browser.extension_id == EXTENSION_ID  # pinned by the manifest's "key"
+    browser.set_storage({"port": companion.port})
+    # nothing runs on the port yet: offline, with the exact start command
+    popup = browser.open_popup()
+    assert status(popup) == "offline"
+    assert popup.is_visible("#start-hint")
+    assert popup.text_content("#start-command") == "./scripts/serve"
+    popup.close()
+
+    companion.start()
+    popup = browser.open_popup()
+    assert status(popup) == "unpaired"
+    assert not popup.is_visible("#start-hint")
+    popup.fill("#pairing-code", "WRONGCODE")
+    popup.click("#pair")
+    popup.wait_for_selector("#pair-result.error")
+    assert status(popup) == "unpaired"
+
+    popup.fill("#pairing-code", companion.pairing_code())
+    popup.click("#pair")
+    popup.wait_for_selector('#companion-status[data-state="connected"]')
+    assert popup.is_hidden("#pairing-section")
+    token = browser.storage().get("token")
+    assert token and len(token) >= 20
+    # the companion recorded the extension's origin at pairing
+    origins = (companion.data_dir / "origins.json").read_text()
+    assert f"chrome-extension://{browser.extension_id}" in origins
+
+
+def test_port_form_saves_the_port(paired, companion):
+    popup = paired.open_popup()
+    assert popup.input_value("#port") == str(companion.port)
+    paired.set_storage({"port": 8765})  # the default needs no extra permission
+    popup.fill("#port", "80")
+    popup.click("#save-port")
+    popup.wait_for_selector("#port-result.error")
+    assert paired.storage()["port"] == 8765
+    popup.fill("#port", "8765")
+    popup.click("#save-port")
+    popup.wait_for_selector("#port-result:not(.error):has-text('8765')")
+    assert paired.storage()["port"] == 8765
+
+
+def test_summary_counts_this_tabs_orders_by_cause(paired):
+    page = paired.open(LIST_URL)
+    wait_for_overlays(page, PAGE1)
+    popup = paired.open_popup()
+    popup.wait_for_selector("#summary li")
+    rows = popup.eval_on_selector_all(
+        "#summary li", "(rows) => Object.fromEntries(rows.map((r) => [r.dataset.cause, Number(r.dataset.count)]))"
+    )
+    assert rows == {"tracking_not_checked": 3, "delivered": 1, "not_shipped": 1}
+    assert "배송 조회 전" in popup.text_content('#summary li[data-cause="tracking_not_checked"]')
+    assert popup.is_enabled("#check-all")
+    assert "3건" in popup.text_content("#check-all")
+
+
+def test_number_box_names_the_carrier_and_builds_tracker_links(paired):
+    popup = paired.open_popup()
+    popup.fill("#number", "RR123456785CN")
+    popup.click("#identify")
+    popup.wait_for_selector("#number-result li")
+    row = popup.locator("#number-result li").first
+    assert row.locator(".number").text_content() == "RR123456785CN"
+    assert row.get_attribute("data-valid") == "true"
+    links = row.locator("a").evaluate_all("(links) => links.map((a) => a.href)")
+    assert links == [
+        "https://t.17track.net/ko#nums=RR123456785CN",
+        "https://global.cainiao.com/newDetail.htm?mailNoList=RR123456785CN",
+    ]
+    assert row.locator(".carriers").text_content().strip() != ""
+
+    # markup is refused before it leaves the popup, and shown as an error
+    popup.fill("#number", "<img src=x onerror=alert(1)>")
+    popup.click("#identify")
+    popup.wait_for_selector("#number-error.error")
+    assert popup.locator("#number-result li").count() == 0
+
+
+def test_language_switch_reaches_popup_and_overlays(paired):
+    page = paired.open(LIST_URL)
+    before = wait_for_overlays(page, PAGE1)
+    assert "배송 조회 전" in before["8215000000000404"]["text"]
+    popup = paired.open_popup()
+    popup.select_option("#lang", "en")
+    popup.wait_for_selector("html[lang=en]", state="attached")
+    assert "Connected" in popup.text_content("#status-text")
+    assert paired.storage()["lang"] == "en"
+    page.wait_for_function(
+        "() => { const h = document.querySelector('[data-parcel-doctor-order=\"8215000000000404\"]');"
+        " return h && h.shadowRoot.querySelector('[lang=en]'); }",
+        timeout=TIMEOUT_MS,
+    )
+    text = page.evaluate(
+        "document.querySelector('[data-parcel-doctor-order=\"8215000000000404\"]').shadowRoot.textContent"
+    )
+    assert "배송 조회 전" not in text
