@@ -155,7 +155,7 @@ def _preflight(origin: str | None):
     if not origin or not _may_cors(origin):
         raise ApiError(403, "forbidden_origin", "This origin may not call Parcel Doctor.")
     response = make_response("", 204)
-    response.headers["Access-Control-Allow-Methods"] = "GET, POST, DELETE, OPTIONS"
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, PUT, DELETE, OPTIONS"
     response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type"
     response.headers["Access-Control-Max-Age"] = "600"
     return response

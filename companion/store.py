@@ -68,6 +68,10 @@ MIGRATIONS = (
         PRIMARY KEY (order_id, tracking_number, time, code, text)
     );
     """,
+    # 2: which live lookup an event came from (Cainiao, UNI-PASS, a courier), kept across restarts
+    """
+    ALTER TABLE events ADD COLUMN source TEXT NOT NULL DEFAULT ''
+    """,
 )
 
 
@@ -202,6 +206,7 @@ class History:
                         title=event["title"],
                         milestone=event["milestone"],
                         first_seen=None if event["time"] else datetime.fromisoformat(event["first_seen"]),
+                        source=event["source"],
                     )
                 )
             parcel.sort_events()
@@ -275,10 +280,10 @@ class History:
                 (order.order_id, number, parcel.service, parcel.carrier_name, parcel.domestic_number, seen),
             )
             conn.executemany(
-                "INSERT OR IGNORE INTO events (order_id, tracking_number, time, code, text, title, milestone, first_seen)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO events (order_id, tracking_number, time, code, text, title, milestone, first_seen, source)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (order.order_id, number, e.time.isoformat() if e.time else "", e.code or "", e.text, e.title, e.milestone, seen)
+                    (order.order_id, number, e.time.isoformat() if e.time else "", e.code or "", e.text, e.title, e.milestone, seen, e.source)
                     for e in parcel.events
                 ],
             )

@@ -193,3 +193,22 @@ def test_a_full_disk_gives_503_then_recovers(tmp_path):
         assert len(client.get("/v1/orders", headers=auth).get_json()["orders"]) == 9
     finally:
         subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+def test_the_source_of_a_live_event_survives_a_restart(tmp_path):
+    from companion.models import Event
+    from companion.models import Order
+    from companion.models import Page
+    from companion.models import Parcel
+    from companion import dates
+
+    history = store.History(tmp_path / "h.sqlite3")
+    now = dates.parse_iso("2026-09-30T10:00:00+09:00")
+    event = Event(time=now, text="반출신고", milestone="handover", source="UNI-PASS")
+    order = Order(order_id="8215000000000404", parcels=[Parcel(tracking_number="SWX900000000000000404", events=[event])], sources=["tracking JSON"])
+    item = {"order_id": order.order_id, "status": "unknown", "status_text": "", "ordered_on": None, "parcels": [], "diagnosis": {}}
+    history.record({"orders": [item]}, Page(orders=[order]), now)
+    again = store.History(tmp_path / "h.sqlite3")
+    listed = Order(order_id="8215000000000404")
+    again.recall(listed, now)
+    assert [e.source for e in listed.parcels[0].events] == ["UNI-PASS"]

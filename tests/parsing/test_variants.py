@@ -111,3 +111,12 @@ def test_a_page_without_url_is_recognised_by_its_structure():
 def test_a_page_that_matches_nothing_gives_an_empty_valid_answer():
     answer = run("https://example.com/", "<p>Hello</p>")
     assert answer == {"page": {"site": "generic", "kind": "generic"}, "orders": [], "tracking_numbers": [], "warnings": []}
+
+
+def test_cainiao_wall_clock_time_is_read_in_its_own_time_zone():
+    """Without an epoch, ``timeStr`` is China time (GMT+8): 10:00 there is 11:00 in Seoul."""
+    body = {"module": [{"mailNo": "LP00123456789012", "detailList": [
+        {"timeStr": "2026-09-28 10:00:00", "timeZone": "GMT+8", "actionCode": "LH_DEPART", "standerdDesc": "Linehaul Departure"}]}]}
+    page = parse(Capture(url=TRACK, html=None, payloads=[{"api": "cainiao.global.detail", "data": body}], captured_at=NOW))
+    (event,) = page.orders[0].parcels[0].events
+    assert event.time.isoformat() == "2026-09-28T11:00:00+09:00"

@@ -3,6 +3,10 @@ number, with the Korean last-mile carrier (``destCpInfo``) and its number (``rea
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+from datetime import timezone
+
 from companion import dates
 from companion.models import Event
 from companion.models import Order
@@ -36,12 +40,23 @@ def read(body, ctx) -> list[Order]:
     return [order] if order.parcels else []
 
 
+def _local_time(detail: dict, ctx):
+    """``timeStr`` is wall-clock time in the event's own ``timeZone`` ("GMT+8" in China)."""
+    when = dates.parse_datetime(as_text(detail.get("timeStr")), ctx.now)
+    match = re.fullmatch(r"(?:GMT|UTC)([+-])(\d{1,2})(?::?(\d{2}))?", as_text(detail.get("timeZone")))
+    if when is None or match is None:
+        return when
+    sign = 1 if match.group(1) == "+" else -1
+    offset = timedelta(hours=int(match.group(2)), minutes=int(match.group(3) or 0)) * sign
+    return when.replace(tzinfo=timezone(offset)).astimezone(dates.KST)
+
+
 def _event(detail, ctx) -> Event | None:
     if not isinstance(detail, dict):
         return None
     code = as_text(detail.get("actionCode")) or None
     text = as_text(detail.get("standerdDesc")) or as_text(detail.get("desc"))  # sic: Cainiao's spelling
-    when = dates.from_epoch_ms(detail.get("time")) or dates.parse_datetime(as_text(detail.get("timeStr")), ctx.now)
+    when = dates.from_epoch_ms(detail.get("time")) or _local_time(detail, ctx)
     if not (text or code):
         return None
     return Event(time=when, text=text, code=code, milestone=vocabulary.classify_event(code, text))

@@ -83,7 +83,8 @@ def _domestic_number(cp: dict, mail_no: str | None) -> str | None:
     """
     phones = {re.sub(r"\D", "", as_text(p)) for p in as_list(cp.get("cpContactPhoneList"))}
     for info in as_list(cp.get("infoList")):
-        if not isinstance(info, dict) or not info.get("clickDesc"):
+        # Copyable rows (clickDesc "Copy", clickType 1) hold numbers; others hold hours or links.
+        if not isinstance(info, dict) or not (info.get("clickDesc") or info.get("clickType") == 1):
             continue
         content = re.sub(r"[\s-]", "", as_text(info.get("content"))).upper()
         if _NUMBER.match(content) and content not in phones and content != mail_no:
