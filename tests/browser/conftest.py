@@ -70,6 +70,8 @@ def browser(playwright_instance, chromium_path, site, tmp_path):
         yield b
     finally:
         b.context.close()
+    # Every browser test also proves the extension's consoles stayed free of errors.
+    assert b.extension_errors() == [], "the extension logged errors:\n" + "\n".join(b.extension_errors())
 
 
 @pytest.fixture

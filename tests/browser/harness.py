@@ -81,9 +81,24 @@ class Browser:
 
     def __init__(self, context):
         self.context = context
+        self.log_file: Path | None = None
         workers = context.service_workers
         self.worker = workers[0] if workers else context.wait_for_event("serviceworker", timeout=TIMEOUT_MS)
         self.extension_id = self.worker.url.split("/")[2]
+
+    def extension_errors(self) -> list[str]:
+        """Console lines from the extension's own code (service worker, popup, content
+        scripts). The extension never writes to the console, so every line here is an error:
+        an uncaught exception, a rejected promise nobody handled, or a console call left in.
+        (Chromium's log does not say the level of a console line, so none is allowed.)"""
+        if not self.log_file.exists():
+            return []
+        lines = self.log_file.read_text(errors="replace").splitlines()
+        return [
+            line
+            for line in lines
+            if ":CONSOLE" in line and f"chrome-extension://{self.extension_id}/" in line
+        ]
 
     def url(self, path: str) -> str:
         return f"chrome-extension://{self.extension_id}/{path}"
@@ -132,6 +147,12 @@ def launch(playwright, chromium_path: str, site, profile_dir: Path) -> Browser:
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
+        # The console of every page and worker, the service worker's included, goes to this
+        # file: the tests read it to prove the extension logs no error (chrome://extensions shows
+        # the same console as "Errors").
+        "--enable-logging",
+        f"--log-file={profile_dir}.chrome.log",
+        "--v=0",
     ]
     context = playwright.chromium.launch_persistent_context(
         str(profile_dir),
@@ -144,7 +165,9 @@ def launch(playwright, chromium_path: str, site, profile_dir: Path) -> Browser:
         viewport={"width": 1100, "height": 900},
     )
     context.set_default_timeout(TIMEOUT_MS)
-    return Browser(context)
+    browser = Browser(context)
+    browser.log_file = Path(f"{profile_dir}.chrome.log")
+    return browser
 
 
 def overlays(page) -> dict[str, dict]:
