@@ -31,6 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
     from companion import security
     from companion import store
 
+    _log_requests(app)  # first, so that even a refused request is timed and logged
     errors.init_app(app)
     security.init_app(app)
     limits.init_app(app)
@@ -39,7 +40,6 @@ def create_app(config: dict | None = None) -> Flask:
     from companion.api import bp
 
     app.register_blueprint(bp, url_prefix="/v1")
-    _log_requests(app)
     return app
 
 

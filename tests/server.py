@@ -26,9 +26,12 @@ class Companion:
     def __init__(self, data_dir: Path, port: int | None = None):
         self.data_dir = Path(data_dir)
         self.port = port or free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
-        self.pairing_code: str | None = None
+        self.printed_code: str | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 20) -> "Companion":
         exe = os.path.join(os.path.dirname(sys.executable), "parcel-doctor")
@@ -59,7 +62,7 @@ class Companion:
             self._lines.append(line)
             if "pairing" in line.lower() or "연결 코드" in line:
                 match = re.search(r"([A-Z2-9]{8})\s*$", line)
-                self.pairing_code = match.group(1) if match else None
+                self.printed_code = match.group(1) if match else None
                 printed.set()
         printed.set()
 

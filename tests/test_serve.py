@@ -15,13 +15,13 @@ def test_serve_answers_health_and_pairs(tmp_path):
         health = requests.get(companion.base + "/v1/health", timeout=5)
         assert health.status_code == 200 and health.json()["status"] == "ok"
         assert health.json()["paired"] is False
-        assert companion.pairing_code, "serve prints a pairing code"
+        assert companion.printed_code, "serve prints a pairing code"
         origin = "chrome-extension://abcdefghijklmnopabcdefghijklmnop"
-        paired = requests.post(companion.base + "/v1/pair", json={"code": companion.pairing_code}, headers={"Origin": origin}, timeout=5)
+        paired = requests.post(companion.base + "/v1/pair", json={"code": companion.printed_code}, headers={"Origin": origin}, timeout=5)
         assert paired.status_code == 200
         assert paired.headers["Access-Control-Allow-Origin"] == origin
         token = paired.json()["token"]
-        again = requests.post(companion.base + "/v1/pair", json={"code": companion.pairing_code}, timeout=5)
+        again = requests.post(companion.base + "/v1/pair", json={"code": companion.printed_code}, timeout=5)
         assert again.status_code == 403 and again.json()["error"]["code"] == "invalid_pairing_code"
         answer = requests.post(
             companion.base + "/v1/diagnose",

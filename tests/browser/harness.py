@@ -3,12 +3,12 @@ Chromium with the unpacked extension, and small page helpers. No pytest here."""
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
+
+from tests import server
+from tests.server import free_port  # noqa: F401  (the browser tests take it from here)
 
 ROOT = Path(__file__).resolve().parents[2]
 EXTENSION = ROOT / "extension"
@@ -26,47 +26,12 @@ window.addEventListener('message', (event) => {
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+class Companion(server.Companion):
+    """The real companion (tests/server.py) on a given port, restartable, plus a pairing code."""
 
-
-class Companion:
-    """`parcel-doctor serve` on a free port with its own data dir; start() and stop() at will."""
-
-    def __init__(self, data_dir: Path, port: int):
-        self.data_dir = data_dir
-        self.port = port
-        self.proc = None
-        self.log = data_dir.parent / f"companion-{port}.log"
-
-    def start(self) -> "Companion":
-        log = open(self.log, "ab")
-        self.proc = subprocess.Popen(
-            [str(PARCEL_DOCTOR), "serve", "--port", str(self.port), "--data-dir", str(self.data_dir)],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"the companion exited: {self.log.read_text(errors='replace')}")
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/v1/health", timeout=1):
-                    return self
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("the companion did not answer /v1/health within 20 s")
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.proc = None
+    def start(self, timeout: float = 20) -> "Companion":
+        super().start(timeout)
+        return self
 
     def pairing_code(self) -> str:
         out = subprocess.run(

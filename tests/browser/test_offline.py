@@ -4,7 +4,6 @@ themselves once it answers. Unpaired: a notice that says to pair."""
 import pytest
 
 from . import fake_site
-from .harness import free_port
 from .harness import host_count
 from .harness import LIST_URL
 from .harness import wait_for_overlays
@@ -20,13 +19,7 @@ def notice_text(page) -> str:
 
 
 def test_offline_notice_then_overlays_once_the_companion_starts(paired, companion):
-    companion.stop()
-    # Restarting on the same port can fail for a minute (the companion's port probe binds
-    # without SO_REUSEADDR while the old connections sit in TIME_WAIT), so the companion
-    # comes back on a fresh port that the extension is already pointed at, with the same
-    # data dir and therefore the same token.
-    companion.port = free_port()
-    paired.set_storage({"port": companion.port})
+    companion.stop()  # it comes back below on the same port and data dir, so the same token
     page = paired.open(LIST_URL)
     page.wait_for_selector(f'{NOTICE}[data-parcel-doctor-notice="offline"]', state="attached")
     assert "./scripts/serve" in notice_text(page)
