@@ -33,13 +33,13 @@ def capture_from(body: dict) -> tuple[Capture, str]:
         raise ApiError(400, "invalid_field", "'url' is not a URL that can be read.") from None
     html = field(body, "html", str)
     payloads = field(body, "payloads", list) or []
-    if any(not isinstance(p, dict) for p in payloads):
-        raise ApiError(400, "invalid_field", "'payloads' must be a list of objects like {\"api\": ..., \"data\": {...}}.")
+    if any(not isinstance(p, dict) or not isinstance(p.get("api"), (str, type(None))) for p in payloads):
+        raise ApiError(400, "invalid_field", "'payloads' must be a list of objects like {\"api\": \"<name>\", \"data\": {...}}.")
     if not html and not payloads:
         raise ApiError(400, "missing_content", "Send 'html', 'payloads' or both.")
     captured_text = field(body, "captured_at", str, limit=64)
-    captured_at = dates.parse_iso(captured_text) if captured_text else None
-    if captured_text and captured_at is None:
+    captured_at = dates.parse_iso(captured_text) if captured_text is not None else None
+    if captured_text is not None and captured_at is None:
         raise ApiError(400, "invalid_field", "'captured_at' must be an ISO 8601 time like 2026-09-29T10:00:00+09:00.")
     if captured_at is not None and not _YEARS[0] <= captured_at.year <= _YEARS[1]:
         raise ApiError(400, "invalid_field", f"'captured_at' must fall in the years {_YEARS[0]}–{_YEARS[1]}.")

@@ -17,7 +17,7 @@ def list_orders():
     cursor = request.args.get("cursor") or None
     try:
         orders, next_cursor = history(current_app).list_orders(int(raw_limit), cursor)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: base64 of JSON nested 1000 deep
         raise ApiError(400, "invalid_cursor", "'cursor' is not one this server gave out.") from None
     return jsonify({"orders": orders, "next_cursor": next_cursor})
 

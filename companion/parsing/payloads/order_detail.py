@@ -27,8 +27,9 @@ def read(body, ctx) -> list[Order]:
     bag = components(body, MARKER)
     blocks = {}
     for key, value in bag.items():
-        tag = dig(value, "tag") or key.rsplit("_", 1)[0]
-        blocks.setdefault(tag, dig(value, "fields", default={}))
+        tag = as_text(dig(value, "tag")) or key.rsplit("_", 1)[0]
+        fields = dig(value, "fields")
+        blocks.setdefault(tag, fields if isinstance(fields, dict) else {})
     status_block = blocks.get("detail_order_status_block", {})
     info = blocks.get("detail_simple_order_info_component", {})
     order_id = as_text(info.get("tradeOrderId")) or as_text(status_block.get("orderId")) or ctx.order_id or ""
