@@ -72,7 +72,7 @@ def from_epoch_ms(value) -> datetime | None:
     """Epoch milliseconds (as AliExpress and Cainiao send them) to Seoul time; None if absurd."""
     try:
         ms = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: 1e400 is valid JSON
         return None
     # Before 2000 or after 2100 is not a parcel event: treat it as missing, not as a date.
     if not 946684800000 <= ms <= 4102444800000:
