@@ -768,8 +768,6 @@ def test_headers_and_paths_survive(client, auth):
     run()
 
 
-@pytest.mark.xfail(strict=True, reason="the tracking and detail parsers take the URL's tradeOrderId/orderId as it is, and "
-                   "ORDER_ID_IN_HREF's \\d also matches non-ASCII digits: the history then keeps ids DELETE refuses")
 @pytest.mark.parametrize("url, html", [
     ("https://www.aliexpress.com/p/tracking/index.html?tradeOrderId=<b>x</b>", "<p>x</p>"),
     ("https://www.aliexpress.com/p/order/detail.html?orderId=abc", "<p>x</p>"),
@@ -777,6 +775,8 @@ def test_headers_and_paths_survive(client, auth):
      '<div class="order-item"><a href="/p/order/detail.html?orderId=\u0663\u0664\u0665\u0666\u0667\u0668\u0669\u0660\u0661\u0662\u0663\u0664">x</a></div>'),
 ])
 def test_every_order_id_is_one_delete_accepts(client, auth, url, html):
+    """Ids come only as ASCII digits (never a URL's junk or other scripts' digits): the history
+    keeps no id that DELETE would refuse."""
     answer = post_diagnose(client, auth, {"url": url, "html": html})
     for order in answer["orders"]:
         assert client.delete(f"/v1/orders/{quote(order['order_id'], safe='')}", headers=auth).status_code == 200, order["order_id"]
@@ -852,11 +852,12 @@ def test_a_deeply_nested_embedded_json_is_only_a_warning():
     assert [o.order_id for o in page.orders] == ["8215000000000101", "8215000000000102"]
 
 
-@pytest.mark.xfail(strict=True, reason="cubic in the depth: for each card (or old tracking module) the parser walks every "
-                   "descendant line and takes the text of each: 2,000 nested cards (a 50 KB page) keep a worker ~3 minutes, "
-                   "400 nested modules ~2.5 minutes")
 @pytest.mark.parametrize("url, unit, depth", [
-    ("https://www.aliexpress.com/p/order/index.html", '<div class="order-item"><a href="/p/order/detail.html?orderId=8215000000000404">x</a>', 100),
+    pytest.param(
+        "https://www.aliexpress.com/p/order/index.html", '<div class="order-item"><a href="/p/order/detail.html?orderId=8215000000000404">x</a>', 100,
+        marks=pytest.mark.xfail(strict=True, reason="cubic in the depth: for each card the parser walks every descendant line "
+                                "and takes the text of each: 2,000 nested cards (a 50 KB page) keep a worker ~3 minutes"),
+    ),
     ("https://www.aliexpress.com/p/tracking/index.html?tradeOrderId=8215000000000404", '<div class="tracking-module"><ul class="ship-steps"><li><p class="text">x</p>', 40),
 ], ids=["nested order cards", "nested old tracking modules"])
 def test_nesting_costs_about_linear_time(url, unit, depth):
@@ -888,10 +889,9 @@ def test_a_payload_survives_an_infinite_epoch():
     assert [e.text for e in page.orders[0].parcels[0].events] == ["Arrived", "Import customs clearance started"]
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason="Capture.host/.path/.query call urlsplit, which raises on such a URL; "
-                   "the API refuses it with a 400 first, the CLI's --url does not")
 @pytest.mark.parametrize("url", ["http://[::1", "https://www.aliexpress.com\uff03@evil/p/order/index.html"])
 def test_parse_survives_an_unreadable_url(url):
+    """The API refuses such a URL with a 400 first; the CLI's --url reaches parse as it is."""
     parse(Capture(url=url, html="<p>RR123456785CN</p>", captured_at=NOW))
 
 

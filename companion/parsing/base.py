@@ -15,7 +15,8 @@ from bs4 import Tag
 from companion.models import Page
 
 # An AliExpress order id: 15–19 digits (16 in every sample). Taken from hrefs, never labels.
-ORDER_ID_IN_HREF = re.compile(r"(?:[?&]|\b)(?:orderId|tradeOrderId|tradeId)=(\d{12,20})")
+ORDER_ID_IN_HREF = re.compile(r"(?:[?&]|\b)(?:orderId|tradeOrderId|tradeId)=([0-9]{12,20})(?![0-9])")
+_ORDER_ID = re.compile(r"[0-9]{12,20}")
 
 
 @dataclass
@@ -28,18 +29,35 @@ class Capture:
     captured_at: datetime | None = None
     lang: str = "ko"
 
+    def _parts(self):
+        """The URL's parts; an unreadable URL (``http://[::1``) reads as no URL at all."""
+        try:
+            parts = urlsplit(self.url or "")
+            parts.hostname  # noqa: B018  (raises on a malformed netloc)
+        except ValueError:
+            return urlsplit("")
+        return parts
+
     def query(self, name: str) -> str | None:
         """A query parameter of the page URL (``tradeOrderId``, ``orderId``)."""
-        values = parse_qs(urlsplit(self.url or "").query).get(name)
+        values = parse_qs(self._parts().query).get(name)
         return values[0] if values else None
+
+    def order_id(self) -> str | None:
+        """The order id the URL names, when it is one (12–20 ASCII digits), else None."""
+        for name in ("tradeOrderId", "orderId", "tradeId"):
+            value = (self.query(name) or "").strip()
+            if _ORDER_ID.fullmatch(value):
+                return value
+        return None
 
     @property
     def host(self) -> str:
-        return (urlsplit(self.url or "").hostname or "").lower()
+        return (self._parts().hostname or "").lower()
 
     @property
     def path(self) -> str:
-        return urlsplit(self.url or "").path or ""
+        return self._parts().path or ""
 
 
 class PageParser:

@@ -38,7 +38,7 @@ class OrderDetailParser(PageParser):
         ) is not None
 
     def parse(self, soup, capture: Capture, page: Page) -> None:
-        order_id = capture.query("orderId") or capture.query("tradeOrderId")
+        order_id = capture.order_id()
         if soup is None:
             if order_id:
                 page.orders.append(Order(order_id=order_id, sources=["order detail page"]))

@@ -50,7 +50,7 @@ class TrackingParser(PageParser):
         return soup.find(class_=NODE) is not None or soup.find(class_=MAIL_NO) is not None
 
     def parse(self, soup, capture: Capture, page: Page) -> None:
-        order_id = capture.query("tradeOrderId") or capture.query("orderId") or capture.query("tradeId")
+        order_id = capture.order_id()
         if soup is None:
             if order_id:
                 page.orders.append(Order(order_id=order_id, sources=["tracking page"]))
@@ -114,9 +114,13 @@ def _legacy_parcels(soup: BeautifulSoup, capture: Capture) -> list[Parcel]:
     """The old ``track.aliexpress.com/logisticsdetail.htm`` (until ~2024, §4.3): one
     ``.tracking-module`` per parcel, events as ``ul.ship-steps > li``."""
     parcels = []
-    for module in soup.select(".tracking-module") or ([soup] if soup.select("ul.ship-steps") else []):
+    # Outermost modules only, and each one's own steps: a page nesting them (never a real one)
+    # must not cost the square of its depth.
+    modules = [m for m in soup.select(".tracking-module") if m.find_parent(class_="tracking-module") is None]
+    for module in modules or ([soup] if soup.select_one("ul.ship-steps") else []):
         parcel = Parcel(service=text_of(module.select_one(".title-eclp")) or None)
-        for step in module.select("ul.ship-steps > li"):
+        steps = [li for ul in module.select("ul.ship-steps") if ul.find_parent("ul", class_="ship-steps") is None for li in ul.find_all("li", recursive=False)]
+        for step in steps[:200]:
             text = text_of(step.select_one("p.text")) or text_of(step.select_one("p.head")) or text_of(step)
             when = " ".join(text_of(step.select_one(sel)) for sel in ("p.time", "p.timezone"))
             parcel.events.append(
