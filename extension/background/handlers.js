@@ -10,6 +10,7 @@ import { request } from "./companion-client.js";
 import { getSettings, saveSettings, validPort, forgetToken } from "./settings.js";
 import { toOrderTabs } from "./tabs.js";
 import { startCheckAll, checkAllState, noteDiagnosed } from "./check-all.js";
+import { getLookups, saveLookup } from "./lookups.js";
 
 const { MSG, STATE, LANGS, links, format, strings } = globalThis.ParcelDoctor;
 const NUMBER = /^[A-Za-z0-9][A-Za-z0-9 -]{3,39}$/;
@@ -175,4 +176,6 @@ export const handlers = {
   [MSG.POPUP_TO_SW_IDENTIFY]: identify,
   [MSG.POPUP_TO_SW_CHECK_ALL]: checkAll,
   [MSG.POPUP_TO_SW_CHECK_ALL_STATE]: checkAllState,
+  [MSG.POPUP_TO_SW_GET_LOOKUPS]: getLookups,
+  [MSG.POPUP_TO_SW_SAVE_LOOKUP]: saveLookup,
 };

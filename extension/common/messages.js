@@ -21,6 +21,8 @@
     POPUP_TO_SW_IDENTIFY: "popup-sw-identify", // {number} -> {ok, numbers}
     POPUP_TO_SW_CHECK_ALL: "popup-sw-check-all", // {tabId, orderIds} -> {ok}
     POPUP_TO_SW_CHECK_ALL_STATE: "popup-sw-check-all-state", // {} -> job state
+    POPUP_TO_SW_GET_LOOKUPS: "popup-sw-get-lookups", // {lang} -> {ok, lookups: {providers}} | {ok:false, error}
+    POPUP_TO_SW_SAVE_LOOKUP: "popup-sw-save-lookup", // {provider, lang, enabled?, key?} -> same as GET_LOOKUPS
     // popup -> content script (chrome.tabs.sendMessage)
     POPUP_TO_CS_GET_SUMMARY: "popup-cs-get-summary", // {} -> {kind, orders}
     // service worker -> content script

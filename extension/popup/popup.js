@@ -1,6 +1,6 @@
 /*
  * Popup entry: localize, then wire each section (status, pairing, summary and check-all,
- * number box, settings). Each section lives in its own module.
+ * number box, live lookups, settings). Each section lives in its own module.
  */
 import { localize } from "./i18n.js";
 import { fetchStatus, renderStatus } from "./status.js";
@@ -8,11 +8,13 @@ import { setupPairing } from "./pairing.js";
 import { setupSummary, refreshSummary } from "./summary.js";
 import { setupNumberBox } from "./number-box.js";
 import { setupSettings } from "./settings.js";
+import { refreshLookups } from "./lookups.js";
 
 async function refreshAll() {
   const status = await fetchStatus();
   await localize(status.lang);
   renderStatus(status);
+  await refreshLookups(status);
   await refreshSummary();
 }
 
@@ -23,6 +25,7 @@ async function main() {
   setupPairing(refreshAll);
   setupNumberBox();
   setupSettings(status, refreshAll);
+  await refreshLookups(status);
   await setupSummary();
   document.body.dataset.ready = "true"; // for tests and users' own scripts: wiring is done
 }
