@@ -46,6 +46,7 @@ class ParcelFacts:
     domestic_number: str | None
     untracked: bool
     has_carrier_event: bool
+    not_found_by: tuple[str, ...] = ()  # live lookups that answered "no such number (yet)"
 
     @property
     def number(self) -> str | None:
@@ -104,18 +105,28 @@ class Case:
         return self.thresholds[name]
 
 
-def build_case(order: Order, now: datetime, tracking_seen: bool = False, first_seen: date | None = None) -> Case:
-    """Work out the facts of every parcel of ``order``."""
+def build_case(
+    order: Order, now: datetime, tracking_seen: bool = False, first_seen: date | None = None, live=None
+) -> Case:
+    """Work out the facts of every parcel of ``order``; ``live`` is the live lookups' report."""
     return Case(
         order=order,
         now=now,
-        parcels=[parcel_facts(p, now) for p in order.parcels],
+        parcels=[parcel_facts(p, now, _not_found_by(live, p)) for p in order.parcels],
         tracking_seen=tracking_seen,
         first_seen=first_seen,
     )
 
 
-def parcel_facts(parcel: Parcel, now: datetime) -> ParcelFacts:
+def _not_found_by(live, parcel: Parcel) -> tuple[str, ...]:
+    if live is None:
+        return ()
+    from companion.lookups import PROVIDERS
+
+    return tuple(provider.source for provider in PROVIDERS if live.not_found(parcel, provider.id))
+
+
+def parcel_facts(parcel: Parcel, now: datetime, not_found_by: tuple[str, ...] = ()) -> ParcelFacts:
     identity = numbers.identify(parcel.tracking_number, parcel.carrier_name) if parcel.tracking_number else None
     carrier = identity.carriers[0] if identity and identity.carriers else None
     newest = parcel.events[0] if parcel.events else None
@@ -142,6 +153,7 @@ def parcel_facts(parcel: Parcel, now: datetime) -> ParcelFacts:
         domestic_number=domestic_number,
         untracked=vocabulary.is_untracked_service(parcel.service) or _untracked_number(identity),
         has_carrier_event=any(m in vocabulary.CARRIER_MILESTONES for m in milestones),
+        not_found_by=not_found_by,
     )
 
 

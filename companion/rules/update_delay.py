@@ -36,6 +36,9 @@ def _finding(case, parcel):
         when_en = f"Wait until {day_en(until, case)}, then ask the seller." if until else "Give it about a week."
         ko = f"운송장 번호는 나왔지만 택배사 기록이 아직 없어요. 발송 후 3–7일은 이럴 수 있어요. {when_ko}"
         en = f"The number exists, but no carrier has scanned it yet. That is normal for 3–7 days after shipping. {when_en}"
+    for source in parcel.not_found_by:  # a live lookup asked the carrier itself
+        ko += f" ({source}에 직접 물어봐도 아직 이 번호가 없어요.)"
+        en += f" ({source} itself does not know the number yet.)"
     return finding(
         CAUSE,
         "action" if late else "wait",
@@ -43,5 +46,6 @@ def _finding(case, parcel):
         ("Tracking not updated yet", en),
         wait_until=None if late else until,
         actions=actions,
-        evidence=[f"{parcel.number} has no carrier event", event_evidence(parcel.last_event)],
+        evidence=[f"{parcel.number} has no carrier event", event_evidence(parcel.last_event)]
+        + [f"{source} (live lookup): number not found yet" for source in parcel.not_found_by],
     )
