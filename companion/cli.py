@@ -124,13 +124,14 @@ def _diagnose(args) -> int:
         if now is None:
             print(message("diagnose.bad_now", args.lang), file=sys.stderr)
             return 2
-    store = None
+    store = data_dir = None
     if args.data_dir:
         from companion.store import History
 
-        store = History(datadir.resolve(args.data_dir) / "history.sqlite3")
+        data_dir = datadir.resolve(args.data_dir)
+        store = History(data_dir / "history.sqlite3")
     capture = Capture(url=args.url, html=html, payloads=payloads, captured_at=now, lang=args.lang)
-    answer = diagnose(capture, lang=args.lang, store=store)
+    answer = diagnose(capture, lang=args.lang, store=store, data_dir=data_dir)
     if args.json:
         print(json.dumps(answer, ensure_ascii=False, indent=2))
     else:

@@ -31,6 +31,7 @@ from companion.models import Parcel
 log = logging.getLogger(__name__)
 
 HISTORY_SOURCE = "history: tracking"
+_CHUNK = 500  # order ids per query (SQLite allows at least 999 parameters)
 
 # Each migration runs once, in order; the schema version is the number applied.
 MIGRATIONS = (
@@ -172,6 +173,32 @@ class History:
             if order.ordered_on is None and row["ordered_on"]:
                 order.ordered_on = date.fromisoformat(row["ordered_on"])
         return datetime.fromisoformat(row["first_seen"]).date()
+
+    def recall_many(self, orders: list[Order], now: datetime) -> dict[int, date | None]:
+        """:meth:`recall` for every order of a page (keyed by ``id(order)``), with one read for
+        the common case: an order never seen, or a list-page order whose tracking never was."""
+        return self._guarded(self._recall_many, orders, now)
+
+    def _recall_many(self, orders: list[Order], now: datetime) -> dict[int, date | None]:
+        unique = list(dict.fromkeys(order.order_id for order in orders))
+        rows = {}
+        with self.connect() as conn:
+            for start in range(0, len(unique), _CHUNK):
+                chunk = unique[start : start + _CHUNK]
+                query = f"SELECT order_id, tracking_seen, ordered_on, first_seen FROM orders WHERE order_id IN ({','.join('?' * len(chunk))})"
+                rows.update({row["order_id"]: row for row in conn.execute(query, chunk)})
+        found: dict[int, date | None] = {}
+        for order in orders:
+            row = rows.get(order.order_id)
+            if row is None:
+                found[id(order)] = None
+            elif not order.parcels and not row["tracking_seen"]:
+                if order.ordered_on is None and row["ordered_on"]:
+                    order.ordered_on = date.fromisoformat(row["ordered_on"])
+                found[id(order)] = datetime.fromisoformat(row["first_seen"]).date()
+            else:
+                found[id(order)] = self._recall(order, now)  # parcels to merge: the full reading
+        return found
 
     @staticmethod
     def _first_seen(conn, order_id: str, parcel: Parcel, event: Event) -> Event:

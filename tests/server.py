@@ -40,6 +40,9 @@ class Companion:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            # A test may turn live lookups on in its private data dir (schemathesis PUTs random
+            # settings): the companion must still never reach the internet from a test.
+            env={**os.environ, "PARCEL_DOCTOR_LIVE_LOOKUPS": "off"},
         )
         self._lines: list[str] = []
         printed = threading.Event()

@@ -22,7 +22,7 @@ _YEARS = (2000, 2099)
 @bp.post("/diagnose")
 def diagnose():
     capture, lang = capture_from(json_object())
-    return jsonify(run(capture, lang=lang, store=history(current_app)))
+    return jsonify(run(capture, lang=lang, store=history(current_app), data_dir=current_app.config["DATA_DIR"]))
 
 
 def capture_from(body: dict) -> tuple[Capture, str]:
