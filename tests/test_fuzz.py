@@ -20,7 +20,6 @@ import os
 import re
 import tempfile
 import time
-import traceback
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -801,20 +800,8 @@ class _Swallowed(logging.Handler):
         self.caught: list[BaseException] = []
 
     def emit(self, record):
-        if record.exc_info and not _known(record.exc_info[1]):
+        if record.exc_info:
             self.caught.append(record.exc_info[1])
-
-
-# Bugs in files this suite may not change, each pinned by a strict xfail test below: the fix
-# makes that test pass (and so fail as XPASS), and then its entry here goes too.
-KNOWN = [
-    (RecursionError, "order_list.py"),  # test_a_deeply_nested_embedded_json_is_only_a_warning
-]
-
-
-def _known(error: BaseException) -> bool:
-    files = {Path(frame.f_code.co_filename).name for frame, _ in traceback.walk_tb(error.__traceback__)}
-    return any(isinstance(error, kind) and name in files for kind, name in KNOWN)
 
 
 def test_parse_never_raises():
@@ -841,9 +828,8 @@ def test_parse_never_raises():
         logger.removeHandler(swallowed)
 
 
-@pytest.mark.xfail(strict=True, reason="order_list._embedded_json catches ValueError, not the RecursionError of JSON "
-                   "nested ~1000 deep: the page parser's catch-all ends the page there (later scripts unread)")
 def test_a_deeply_nested_embedded_json_is_only_a_warning():
+    """JSON nested ~1,000 deep in the embedded script must not end the page's reading there."""
     card = '<div class="order-item"><a href="/p/order/detail.html?orderId=8215000000000101">x</a></div>'
     script = '<script>window.__INIT_DATA_CALLBACK__({"data":' + "[" * 5000 + "]" * 5000 + "})</script>"
     legacy = '<div class="order-item-wraper"><a href="/orderDetail.htm?orderId=8215000000000102">x</a></div>'
@@ -853,11 +839,7 @@ def test_a_deeply_nested_embedded_json_is_only_a_warning():
 
 
 @pytest.mark.parametrize("url, unit, depth", [
-    pytest.param(
-        "https://www.aliexpress.com/p/order/index.html", '<div class="order-item"><a href="/p/order/detail.html?orderId=8215000000000404">x</a>', 100,
-        marks=pytest.mark.xfail(strict=True, reason="cubic in the depth: for each card the parser walks every descendant line "
-                                "and takes the text of each: 2,000 nested cards (a 50 KB page) keep a worker ~3 minutes"),
-    ),
+    ("https://www.aliexpress.com/p/order/index.html", '<div class="order-item"><a href="/p/order/detail.html?orderId=8215000000000404">x</a>', 100),
     ("https://www.aliexpress.com/p/tracking/index.html?tradeOrderId=8215000000000404", '<div class="tracking-module"><ul class="ship-steps"><li><p class="text">x</p>', 40),
 ], ids=["nested order cards", "nested old tracking modules"])
 def test_nesting_costs_about_linear_time(url, unit, depth):

@@ -4,6 +4,7 @@ the pre-2022 ``orderList.htm`` table (§5)."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 
@@ -23,6 +24,7 @@ from companion.parsing.base import text_of
 from companion.parsing.payloads import order_list as list_json
 
 EMBED_MARKER = "__INIT_DATA_CALLBACK__"
+_INFO_LINES = 12
 # Labels change (주문 ID: → 주문번호::, Order ID: → Ref. Number:); a 12–20 digit run after any of
 # them is only a fallback when no link carries the id.
 _ID_LABEL = re.compile(r"(?:주문\s*(?:ID|번호)|order\s*(?:id|no\.?|number)|ref\.?\s*number)\s*:*\s*(\d{12,20})", re.I)
@@ -43,6 +45,8 @@ class OrderListParser(PageParser):
             return
         ctx = _Ctx(capture)
         for card in soup.find_all(class_="order-item"):
+            if card.find_parent(class_="order-item") is not None:
+                continue  # a card inside a card is no real page's: read only the outer one
             order = _card(card, ctx)
             if order is None:
                 page.warnings.append("an order card without an order id was skipped")
@@ -82,7 +86,8 @@ def _card(card: Tag, ctx) -> Order | None:
     status_text = text_of(status_node)
     order = Order(order_id=order_id, status=vocabulary.status_from_text(status_text), status_text=status_text)
     info = card.find(class_="order-item-header-right-info") or header
-    for line in info.find_all("div") or [info]:
+    # The header info holds two lines (date and id); a dozen is plenty and bounds a hostile page.
+    for line in info.find_all("div", limit=_INFO_LINES) or [info]:
         # The id line holds 16 digits that no date pattern should see.
         text = re.sub(r"\d{12,20}", " ", text_of(line))
         day = dates.parse_date(text, ctx.now)
@@ -125,7 +130,7 @@ def _embedded_json(script: str):
         return None
     try:
         value, _ = json.JSONDecoder().raw_decode(script, start)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested ~1,000 deep
         return None
     return value
 
@@ -191,7 +196,9 @@ def _cards(root) -> tuple[list, list]:
         value = node.get("class")
         if value and "order-item" in value:
             classes = value.split()
-            if "order-item" in classes:
+            if "order-item" in classes and not any(
+                "order-item" in (above.get("class") or "").split() for above in node.iterancestors()
+            ):
                 cards.append(node)
             if "order-item-wraper" in classes:
                 old_rows.append(node)
@@ -229,7 +236,7 @@ def _card_tree(card, ctx) -> Order | None:
     info = _first_with_class(card, "order-item-header-right-info")
     if info is None:
         info = header
-    for line in list(info.iterdescendants("div")) or [info]:
+    for line in list(itertools.islice(info.iterdescendants("div"), _INFO_LINES)) or [info]:
         # The id line holds 16 digits that no date pattern should see.
         text = re.sub(r"\d{12,20}", " ", _text(line))
         day = dates.parse_date(text, ctx.now)
