@@ -252,7 +252,7 @@ def table(result: dict) -> str:
 
     lines += [
         "",
-        f"targets (50 orders, this run)        value    target",
+        "targets (50 orders, this run)        value    target",
         f"  cold / naive BS parse          {r['cold_vs_naive']:9.3f}  ≤ {TARGETS['cold_vs_naive']:<5}  {verdict('cold_vs_naive')}",
         f"  repeat / cold                  {r['repeat_vs_cold']:9.3f}  ≤ {TARGETS['repeat_vs_cold']:<5}  {verdict('repeat_vs_cold')}",
         f"  cold 200 / cold 50             {r['cold_200_vs_50']:9.2f}  ≤ {TARGETS['cold_200_vs_50']:<5}  {verdict('cold_200_vs_50')}",

@@ -31,7 +31,6 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections import defaultdict
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from companion.numbers import Identification
-from companion.numbers import all_carriers
 from companion.numbers import carrier
 from companion.numbers import carrier_for_name
 from companion.numbers import find_numbers

@@ -44,3 +44,17 @@ def components(body, marker: str, depth: int = 4) -> dict:
             return node
         node = node.get("data")
     return {}
+
+
+def button_kinds(buttons) -> list[str]:
+    """What an Ultron ``buttons``/``buttonVOList`` lets the buyer do ("tracking", "pay" …), by
+    each button's type, else its label; each kind once, in order."""
+    from companion.parsing import vocabulary
+
+    kinds: list[str] = []
+    for button in as_list(buttons):
+        if isinstance(button, dict):
+            kind = vocabulary.button_kind(as_text(button.get("text")), as_text(button.get("type")))
+            if kind and kind not in kinds:
+                kinds.append(kind)
+    return kinds

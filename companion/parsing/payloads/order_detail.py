@@ -11,6 +11,7 @@ from companion.models import Order
 from companion.models import Parcel
 from companion.parsing import vocabulary
 from companion.parsing.payloads._shape import as_list
+from companion.parsing.payloads._shape import button_kinds
 from companion.parsing.payloads._shape import as_text
 from companion.parsing.payloads._shape import components
 from companion.parsing.payloads._shape import dig
@@ -45,11 +46,7 @@ def read(body, ctx) -> list[Order]:
         ordered_on=dates.parse_date(as_text(info.get("orderCreatTime")), ctx.now),
         shipped_on=dates.parse_date(as_text(info.get("orderShipTime")), ctx.now),
     )
-    for button in as_list(status_block.get("buttonVOList")):
-        if isinstance(button, dict):
-            kind = vocabulary.button_kind(as_text(button.get("text")), as_text(button.get("type")))
-            if kind and kind not in order.buttons:
-                order.buttons.append(kind)
+    order.buttons = button_kinds(status_block.get("buttonVOList"))
     order.has_tracking_link = "tracking" in order.buttons
     order.protection_until = _protection(blocks, ctx)
     order.parcels = _legacy_parcels(blocks)

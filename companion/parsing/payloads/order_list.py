@@ -8,6 +8,7 @@ from companion import dates
 from companion.models import Order
 from companion.parsing import vocabulary
 from companion.parsing.payloads._shape import as_list
+from companion.parsing.payloads._shape import button_kinds
 from companion.parsing.payloads._shape import as_text
 from companion.parsing.payloads._shape import components
 from companion.parsing.payloads._shape import dig
@@ -54,11 +55,7 @@ def _order(fields: dict, ctx) -> Order | None:
     status = vocabulary.status_from_code(code) or vocabulary.status_from_text(text)
     order = Order(order_id=order_id, status=status, status_text=text, status_code=code)
     order.ordered_on = dates.parse_date(as_text(fields.get("orderDateText")), ctx.now)
-    for button in as_list(fields.get("buttons")):
-        if isinstance(button, dict):
-            kind = vocabulary.button_kind(as_text(button.get("text")), as_text(button.get("type")))
-            if kind and kind not in order.buttons:
-                order.buttons.append(kind)
+    order.buttons = button_kinds(fields.get("buttons"))
     order.has_tracking_link = "tracking" in order.buttons
     if order.status == "unknown":
         order.status = vocabulary.status_from_buttons(order.buttons)
