@@ -1,0 +1,74 @@
+"""With a live lookup turned on, the overlay shows the live cause and names its source.
+
+The companion runs in this process here (our own Flask app on waitress, as `serve` runs it),
+so that ``responses`` can stand in for UNI-PASS: no test reaches the internet.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import responses
+import waitress
+
+from companion.app import create_app
+from companion.dates import KST
+from companion.lookups import http
+from companion.lookups import settings as lookup_settings
+from companion.lookups import unipass
+from companion.security import Credentials
+from tests.lookups.conftest import payload
+
+from .harness import free_port
+from .harness import wait_for_overlays
+
+pytestmark = pytest.mark.browser
+
+TRACKING = "https://www.aliexpress.com/p/tracking/index.html?_addShare=no&_login=yes&tradeOrderId={}"
+ORDER, NUMBER = "8215000000000404", "SWX900000000000000404"
+
+
+class InProcessCompanion:
+    """create_app on waitress in a thread: the same app `parcel-doctor serve` runs."""
+
+    def __init__(self, data_dir: Path):
+        self.data_dir, self.port = data_dir, free_port()
+        self.server = waitress.create_server(create_app({"PORT": self.port, "DATA_DIR": str(data_dir)}), host="127.0.0.1", port=self.port, threads=8)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def pairing_code(self) -> str:
+        return Credentials(self.data_dir).new_pairing_code()
+
+
+def unipass_hold_now(number: str) -> str:
+    """The recorded-style hold for our number, an hour ago: after the page's own events."""
+    stamp = (datetime.now(KST) - timedelta(hours=1)).strftime("%Y%m%d%H%M%S")
+    return payload("unipass_hold.xml").replace("LP00432912349999", number).replace("20260922101500", stamp)
+
+
+def test_the_overlay_shows_a_live_customs_hold_and_its_source(browser, tmp_path):
+    data_dir = tmp_path / "data"
+    companion = InProcessCompanion(data_dir)
+    lookup_settings.update(data_dir, {"providers": {"unipass": {"enabled": True, "key": "q260t225s025d125g080x030"}}})
+    http.reset()
+    with responses.RequestsMock(assert_all_requests_are_fired=True) as fake:
+        fake.add(responses.GET, unipass.URL, body=unipass_hold_now(NUMBER), content_type="application/xml;charset=UTF-8")
+        companion.thread.start()
+        try:
+            browser.pair(companion)
+            page = browser.open(TRACKING.format(ORDER))
+            found = wait_for_overlays(page, [ORDER])[ORDER]
+        finally:
+            companion.server.close()
+            http.drain(10)
+    # The page alone says "in customs, day 2"; UNI-PASS says clearance is on hold.
+    assert found["cause"] == "customs_hold"
+    assert found["severity"] == "action"
+    assert "통관 보류" in found["text"]
+    assert "from UNI-PASS" in found["text"]  # the evidence names the live source
+    assert any(link.startswith("https://unipass.customs.go.kr/") for link in found["links"])
+    assert "q260t225s025d125g080x030" not in found["text"]
