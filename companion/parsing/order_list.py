@@ -56,14 +56,7 @@ class OrderListParser(PageParser):
             order = _legacy_card(row, ctx)
             if order:
                 page.orders.append(order)
-        for script in soup.find_all("script"):
-            body = script.string or ""
-            if EMBED_MARKER in body:
-                embedded = _embedded_json(body)
-                if embedded is None:
-                    page.warnings.append("the embedded order JSON could not be read")
-                else:
-                    page.orders.extend(list_json.read(embedded, ctx))
+        _read_embedded((script.string or "" for script in soup.find_all("script")), ctx, page)
 
 
 class _Ctx:
@@ -123,6 +116,17 @@ def _legacy_card(row: Tag, ctx) -> Order | None:
     return order
 
 
+def _read_embedded(scripts, ctx, page: Page) -> None:
+    """The orders of every script that hands page 1 to ``__INIT_DATA_CALLBACK__``."""
+    for body in scripts:
+        if EMBED_MARKER in body:
+            embedded = _embedded_json(body)
+            if embedded is None:
+                page.warnings.append("the embedded order JSON could not be read")
+            else:
+                page.orders.extend(list_json.read(embedded, ctx))
+
+
 def _embedded_json(script: str):
     """The object handed to ``__INIT_DATA_CALLBACK__`` (a call or an assignment, either way)."""
     start = script.find("{", script.find(EMBED_MARKER))
@@ -170,14 +174,7 @@ def parse_tree(root, capture: Capture, page: Page) -> None:
             page.warnings.append("an order card without an order id was skipped")
         else:
             page.orders.append(order)
-    for script in root.iter("script"):
-        body = script.text or ""
-        if EMBED_MARKER in body:
-            embedded = _embedded_json(body)
-            if embedded is None:
-                page.warnings.append("the embedded order JSON could not be read")
-            else:
-                page.orders.extend(list_json.read(embedded, ctx))
+    _read_embedded((script.text or "" for script in root.iter("script")), ctx, page)
 
 
 def dom_matches(root) -> bool:
