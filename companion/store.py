@@ -93,6 +93,7 @@ class History:
         self.path = Path(path)
         self.retention_days = retention_days
         self._lock = threading.RLock()
+        self.generation = 0  # this process's writes so far: see :meth:`state`
         self._guarded(self.migrate)
 
     @contextmanager
@@ -148,6 +149,7 @@ class History:
     def _quarantine(self, error: Exception) -> None:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         with self._lock:
+            self.generation += 1
             for suffix in ("", "-wal", "-shm"):
                 path = self.path.with_name(self.path.name + suffix)
                 if path.exists():
@@ -260,6 +262,7 @@ class History:
                     cutoff = (now - timedelta(days=self.retention_days)).isoformat()
                     conn.execute("DELETE FROM orders WHERE last_seen < ?", (cutoff,))
                 conn.execute("COMMIT")
+                self.generation += 1
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
@@ -353,7 +356,22 @@ class History:
 
     def _forget(self, order_id: str) -> bool:
         with self._lock, self.connect() as conn:
+            self.generation += 1
             return conn.execute("DELETE FROM orders WHERE order_id = ?", (order_id,)).rowcount > 0
+
+    def state(self) -> tuple:
+        """What the stored history is now, cheaply: this process's write count and the files'
+        size and time (which also move when another process writes). Equal states mean the
+        same history, so an answer computed from it may be given again."""
+        with self._lock:
+            files = []
+            for suffix in ("", "-wal"):
+                try:
+                    info = self.path.with_name(self.path.name + suffix).stat()
+                    files.append((info.st_mtime_ns, info.st_size))
+                except OSError:
+                    files.append(None)
+            return (self.generation, *files)
 
 
 EXPORT_FORMAT = "parcel-doctor/history"
@@ -406,6 +424,7 @@ def import_history(history: History, data: dict) -> int:
                         placeholders = ", ".join("?" for _ in columns)
                         conn.execute(f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", values)
                 conn.execute("COMMIT")
+                history.generation += 1
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
