@@ -14,8 +14,10 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
-MAX_ENTRIES = 64
-MAX_BYTES = 16 * 1024 * 1024
+# A repeat follows its original closely (a re-render, a second look): a few recent answers are
+# enough, and the companion's memory stays small (a 200-order answer is about 250 KB).
+MAX_ENTRIES = 16
+MAX_BYTES = 4 * 1024 * 1024
 
 
 class Replay:
