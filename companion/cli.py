@@ -85,7 +85,17 @@ def _serve(args) -> int:
     threads = app.config["MAX_ACTIVE"] + app.config["MAX_WAITING"] + 4
     try:
         # 127.0.0.1 only (DESIGN.md §7); waitress is a production WSGI server.
-        server = waitress.create_server(app, host="127.0.0.1", port=args.port, threads=threads, ident="parcel-doctor")
+        server = waitress.create_server(
+            app,
+            host="127.0.0.1",
+            port=args.port,
+            threads=threads,
+            ident="parcel-doctor",
+            # A capture is a few hundred KB: read it in 64 KB pieces (not 8 KB), and keep bodies
+            # up to the 8 MiB limit in memory rather than in a temporary file.
+            recv_bytes=65536,
+            inbuf_overflow=app.config["MAX_CONTENT_LENGTH"],
+        )
     except OSError:
         print(message("serve.port_busy", args.lang, port=args.port), file=sys.stderr)
         return 2
