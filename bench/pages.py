@@ -91,46 +91,8 @@ def bench_order(seq: int, prefix: str = RUN_TOKEN) -> BenchOrder:
 
 
 def list_json(orders: list[BenchOrder], lang: str, page_index: int, has_more: bool) -> dict:
-    """One ``mtop.aliexpress.trade.buyer.order.list`` response (the fixtures' shape, any orders)."""
-    ui = mf.UI[lang]
-    ids = {"page": "209694", "header": "210551", "action": "210846", "body": "209702", "footer": "216745"}
-    comps: dict[str, dict] = {}
-    for order in orders:
-        comp = mf.list_order_component(order, lang)
-        comps[f"pc_om_list_order_{comp['id']}"] = comp
-
-    def component(tag: str, key: str, fields: dict, position: str | None) -> None:
-        comp = {"fields": fields, "id": ids[key], "scriptKey": f"{tag.capitalize()}_{ids[key]}",
-                "status": "normal", "tag": tag, "type": tag}
-        if position:
-            comp["position"] = position
-        comps[f"{tag}_{ids[key]}"] = comp
-
-    component("pc_om_list_body", "body", {"hasMore": has_more, "hasMoreText": ui["btn_more_orders"],
-                                          "mergePayLimit": 20, "pageIndex": page_index, "pageSize": PAGE_SIZE}, "body")
-    component("pc_om_list_header", "header", {
-        "disableSearch": False, "pageTitle": ui["list_title"],
-        "statusTabList": [{"code": code, "title": ui[f"tab_{key}"]} for code, key in
-                          (("all", "all"), ("unpaid", "unpaid"), ("processing", "processing"),
-                           ("shipped", "shipped"), ("completed", "completed"))],
-        "tailStatusTab": {"code": "recycle", "title": ui["tab_deleted"]}}, "header")
-    component("pc_om_list_page", "page", {"cartUrl": "//www.aliexpress.com/p/shoppingcart/index.html",
-                                          "i18n": mf.LIST_I18N[lang]}, None)
-    structure = {
-        f"pc_om_list_page_{ids['page']}": [f"pc_om_list_header_{ids['header']}", f"pc_om_list_body_{ids['body']}"],
-        f"pc_om_list_body_{ids['body']}": [f"pc_om_list_order_{o.order_id}" for o in orders],
-    }
-    data = {
-        "data": comps,
-        "endpoint": mf.ENDPOINT,
-        "global": {"curTime": 1790733480000 + page_index, "refreshPage": True,
-                   "global_price_local_config": mf.price_config(mf.currency(lang))},
-        "hierarchy": {"root": f"pc_om_list_page_{ids['page']}", "structure": structure},
-        "linkage": mf.LINKAGE,
-        "reload": True,
-    }
-    return {"api": "mtop.aliexpress.trade.buyer.order.list", "data": data, "ret": mf.MTOP_OK,
-            "traceId": mf.trace_id("bench", lang, page_index), "v": "1.0"}
+    """One ``mtop.aliexpress.trade.buyer.order.list`` response: the fixtures' builder, any orders."""
+    return mf.list_payload_of(orders, lang, page_index, has_more, "2026-09-30 09:58", PAGE_SIZE)
 
 
 # ---------------------------------------------------------------------------------------------
