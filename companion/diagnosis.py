@@ -21,8 +21,9 @@ from companion.dates import now_kst
 from companion.dates import KST
 from companion.parsing.base import Capture
 from companion.store import HISTORY_SOURCE
+from companion.store import TRACKING_SOURCES
 
-_TRACKING_SOURCES = {"tracking page", "tracking JSON", "Cainiao JSON", HISTORY_SOURCE}
+_TRACKING_SOURCES = TRACKING_SOURCES | {HISTORY_SOURCE}  # or known from an earlier tracking page
 
 
 def diagnose(capture: Capture, lang: str = "ko", store=None, fast: bool | None = None, data_dir=None) -> dict:

@@ -31,6 +31,8 @@ from companion.models import Parcel
 log = logging.getLogger(__name__)
 
 HISTORY_SOURCE = "history: tracking"
+# The sources (Order.sources) that mean the order's tracking itself was read.
+TRACKING_SOURCES = frozenset({"tracking page", "tracking JSON", "Cainiao JSON"})
 _CHUNK = 500  # order ids per query (SQLite allows at least 999 parameters)
 
 # Each migration runs once, in order; the schema version is the number applied.
@@ -268,7 +270,7 @@ class History:
                 raise
 
     def _record_order(self, conn, item: dict, order: Order, seen: str) -> None:
-        tracking = int(any(s in ("tracking page", "tracking JSON", "Cainiao JSON") for s in order.sources))
+        tracking = int(bool(TRACKING_SOURCES.intersection(order.sources)))
         conn.execute(
             """
             INSERT INTO orders (order_id, status, status_text, ordered_on, tracking_seen, diagnosis, parcels, first_seen, last_seen)
