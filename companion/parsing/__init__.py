@@ -162,7 +162,7 @@ def _choose(capture: Capture, soup):
 def _read_payloads(capture: Capture, page: Page) -> None:
     order_id = None
     if page.kind in ("tracking", "order_detail"):
-        order_id = capture.query("tradeOrderId") or capture.query("orderId") or capture.query("tradeId")
+        order_id = capture.order_id()
     ctx = _ReadContext(now=capture.captured_at, order_id=order_id)
     for index, payload in enumerate(capture.payloads or []):
         if not isinstance(payload, dict):
