@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 
-
 from companion import dates
 from companion.diagnosis import diagnose
 from companion.parsing import parse
