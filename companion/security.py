@@ -11,8 +11,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 import secrets
+import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask
@@ -27,6 +30,9 @@ PAIRING_TTL = 600  # seconds: a pairing code is good for 10 minutes, once
 PAIRING_TRIES = 5  # wrong guesses before the code is void: 40 random bits, but no brute force
 EXTENSION_SCHEMES = ("chrome-extension://", "moz-extension://")
 _OPEN = {"api.health", "api.pair", "api.openapi"}
+# One pairing at a time in this process (waitress's threads); the file lock makes two processes
+# on one data dir (``serve`` and ``token --pairing-code``) agree as well.
+_PAIRING_LOCK = threading.Lock()
 
 
 class Credentials:
@@ -57,28 +63,70 @@ class Credentials:
         alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
         code = "".join(secrets.choice(alphabet) for _ in range(8))
         record = {"sha256": _digest(code), "expires": time.time() + PAIRING_TTL, "tries": 0}
-        datadir.write_private(self.pairing_file, json.dumps(record))
+        with self._pairing():
+            datadir.write_private(self.pairing_file, json.dumps(record))
         return code
+
+    def pair(self, code: str, origin: str | None) -> str | None:
+        """Trade a pairing code for a new token, or None for a wrong, used or expired code.
+
+        The companion serves one browser profile: the new token replaces the old one (whoever
+        held it gets 401 from now on) and the origin that paired replaces every earlier one in
+        ``origins.json`` (a script pairing without an extension origin leaves none).
+        """
+        with self._pairing():
+            if not self._redeem(code):
+                return None
+            token = self.rotate_token()
+            origins = [origin] if origin and is_extension_origin(origin) else []
+            datadir.write_private(self.origins_file, json.dumps(origins))
+            return token
 
     def redeem(self, code: str) -> bool:
         """True once for a valid, unexpired code; the code is gone afterwards either way."""
-        try:
-            record = json.loads(self.pairing_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return False
+        with self._pairing():
+            return self._redeem(code)
+
+    def _redeem(self, code: str) -> bool:
+        """:meth:`redeem` with the pairing lock held.
+
+        Read, check and write back happen under that one lock, and the code is first claimed by
+        renaming its file away: a guess never sees a record another guess is still counting,
+        a wrong guess can never write back a code the right one already spent, and a process
+        that dies mid-check leaves the code void rather than alive.
+        """
         normalized = code.strip().upper().replace("-", "").replace(" ", "")
-        if time.time() > float(record.get("expires", 0)):
-            self.pairing_file.unlink(missing_ok=True)
+        claimed = self.pairing_file.with_name(self.pairing_file.name + ".claimed")
+        try:
+            os.replace(self.pairing_file, claimed)
+        except OSError:
+            return False  # no code, or already claimed
+        try:
+            record = json.loads(claimed.read_text(encoding="utf-8"))
+            expires, tries, digest = float(record["expires"]), int(record["tries"]), str(record["sha256"])
+        except (OSError, ValueError, TypeError, KeyError):
             return False
-        if not hmac.compare_digest(_digest(normalized), str(record.get("sha256", ""))):
-            record["tries"] = int(record.get("tries", 0)) + 1
-            if record["tries"] >= PAIRING_TRIES:
-                self.pairing_file.unlink(missing_ok=True)
-            else:
-                datadir.write_private(self.pairing_file, json.dumps(record))
+        finally:
+            claimed.unlink(missing_ok=True)
+        if time.time() > expires:
             return False
-        self.pairing_file.unlink(missing_ok=True)
-        return True
+        if hmac.compare_digest(_digest(normalized), digest):
+            return True
+        if tries + 1 < PAIRING_TRIES:
+            record["tries"] = tries + 1
+            datadir.write_private(self.pairing_file, json.dumps(record))
+        return False
+
+    @contextmanager
+    def _pairing(self):
+        """The pairing lock: this process's threads, then every process on the data dir."""
+        fd = os.open(self.dir / ".pairing.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        with _PAIRING_LOCK, os.fdopen(fd, "r+b") as handle:
+            _lock_file(handle)
+            try:
+                yield
+            finally:
+                _unlock_file(handle)
 
     def origins(self) -> set[str]:
         try:
@@ -86,16 +134,38 @@ class Credentials:
         except (OSError, ValueError):
             return set()
 
-    def add_origin(self, origin: str) -> None:
-        origins = self.origins() | {origin}
-        datadir.write_private(self.origins_file, json.dumps(sorted(origins)))
-
     def paired(self) -> bool:
         return self.token_file.exists()
 
 
 def _digest(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
+
+
+try:
+    import fcntl
+
+    def _lock_file(handle) -> None:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+
+    def _unlock_file(handle) -> None:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+except ImportError:  # Windows
+    import msvcrt
+
+    def _lock_file(handle) -> None:
+        handle.seek(0)
+        while True:
+            try:
+                msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)  # retries for 10 s, then raises
+                return
+            except OSError:
+                continue
+
+    def _unlock_file(handle) -> None:
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
 
 
 def credentials() -> Credentials:
