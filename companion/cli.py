@@ -74,6 +74,7 @@ def _serve(args) -> int:
 
     import waitress
 
+    from companion import serving
     from companion.app import create_app
     from companion.security import Credentials
 
@@ -95,7 +96,11 @@ def _serve(args) -> int:
             # up to the 8 MiB limit in memory rather than in a temporary file.
             recv_bytes=65536,
             inbuf_overflow=app.config["MAX_CONTENT_LENGTH"],
+            # Past the limit waitress answers 413 by Content-Length before reading any of the
+            # body (and stops a chunked one there): nothing is spooled. It refuses at ">=".
+            max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + 1,
         )
+        serving.answer_errors_in_json(server)
     except OSError:
         print(message("serve.port_busy", args.lang, port=args.port), file=sys.stderr)
         return 2

@@ -293,3 +293,17 @@ def test_a_new_pairing_replaces_the_paired_origin(client, creds):
     assert answer.status_code == 200 and answer.headers["Access-Control-Allow-Origin"] == FIREFOX
     preflight = client.options("/v1/orders", headers={"Origin": EXTENSION, "Access-Control-Request-Method": "GET"})
     assert preflight.status_code == 403
+
+
+def test_a_declared_body_over_the_limit_is_refused_before_any_route(client, app):
+    """By Content-Length, before the body is read, even on a route that never reads one."""
+    class Unread:
+        def read(self, *args):
+            raise AssertionError("the body must not be read")
+
+        readline = read
+
+    too_big = str(app.config["MAX_CONTENT_LENGTH"] + 1)
+    for method, path in (("GET", "/v1/health"), ("POST", "/v1/pair"), ("POST", "/v1/diagnose")):
+        response = client.open(path, method=method, content_type="application/json", environ_overrides={"CONTENT_LENGTH": too_big, "wsgi.input": Unread()})
+        assert response.status_code == 413 and response.get_json()["error"]["code"] == "payload_too_large"
