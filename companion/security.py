@@ -12,11 +12,13 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 from flask import current_app
@@ -29,6 +31,12 @@ from companion.errors import ApiError
 PAIRING_TTL = 600  # seconds: a pairing code is good for 10 minutes, once
 PAIRING_TRIES = 5  # wrong guesses before the code is void: 40 random bits, but no brute force
 EXTENSION_SCHEMES = ("chrome-extension://", "moz-extension://")
+# An extension origin is a scheme and one id (Chrome: 32 letters a–p; Firefox: a UUID): no
+# comma, space, path or port, so two merged ``Origin`` headers can never pass for one.
+_EXTENSION_ORIGIN = re.compile(r"(?:chrome|moz)-extension://[a-z0-9-]{1,64}")
+# Headers a request may carry once. waitress (like most servers) joins repeated headers with
+# ", ", and neither value may hold a comma: a comma means two were sent.
+_SINGLE_HEADERS = ("Host", "Origin")
 _OPEN = {"api.health", "api.pair", "api.openapi"}
 # One pairing at a time in this process (waitress's threads); the file lock makes two processes
 # on one data dir (``serve`` and ``token --pairing-code``) agree as well.
@@ -173,7 +181,7 @@ def credentials() -> Credentials:
 
 
 def is_extension_origin(origin: str) -> bool:
-    return origin.startswith(EXTENSION_SCHEMES) and len(origin) < 200
+    return _EXTENSION_ORIGIN.fullmatch(origin) is not None
 
 
 def init_app(app: Flask) -> None:
@@ -181,6 +189,7 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _guard():
+        _check_single_headers()
         _check_host(app)
         origin = request.headers.get("Origin")
         if origin and not is_extension_origin(origin):
@@ -205,10 +214,22 @@ def init_app(app: Flask) -> None:
         return response
 
 
+def _check_single_headers() -> None:
+    for name in _SINGLE_HEADERS:
+        if "," in request.headers.get(name, ""):
+            raise ApiError(400, "duplicate_header", f"Send one '{name}' header, once, with one value.")
+
+
 def _check_host(app: Flask) -> None:
+    """The ``Host`` header, and the host of a request line in absolute form
+    (``GET http://host/v1/health``), which the server takes over ``Host`` for the path."""
     port = app.config["PORT"]
     allowed = {f"127.0.0.1:{port}", f"localhost:{port}"} | set(app.config.get("EXTRA_HOSTS", ()))
-    if request.host.lower() not in allowed:
+    hosts = [request.host]
+    target = request.environ.get("REQUEST_URI") or request.environ.get("RAW_URI") or "/"
+    if not target.startswith("/") and target != "*":
+        hosts.append(urlsplit(target).netloc)
+    if any(host.lower() not in allowed for host in hosts):
         raise ApiError(421, "wrong_host", "Parcel Doctor answers only to 127.0.0.1 and localhost on its own port.")
 
 

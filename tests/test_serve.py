@@ -134,3 +134,28 @@ def test_a_chunked_body_over_the_limit_is_a_json_413(served):
         except OSError:
             pass
         _assert_json_413(*read_answer(sock))
+
+
+EXTENSION = "chrome-extension://abcdefghijklmnopabcdefghijklmnop"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        f"Origin: {EXTENSION}\nOrigin: https://evil.example\n",
+        f"Origin: https://evil.example\nOrigin: {EXTENSION}\n",
+        "Host: 127.0.0.1:{port}\n",
+    ],
+)
+def test_serve_refuses_a_header_sent_twice(served, extra):
+    """waitress joins repeated headers with ", ": the companion must see that as two."""
+    status, headers, body = raw_request(served.port, f"GET /v1/health HTTP/1.1\nHost: 127.0.0.1:{served.port}\n" + extra.format(port=served.port))
+    assert status == 400 and json.loads(body)["error"]["code"] == "duplicate_header"
+    assert "access-control-allow-origin" not in headers
+
+
+def test_serve_refuses_a_request_line_naming_another_host(served):
+    status, _, body = raw_request(served.port, f"GET http://evil.example/v1/health HTTP/1.1\nHost: 127.0.0.1:{served.port}\n")
+    assert status == 421 and json.loads(body)["error"]["code"] == "wrong_host"
+    status, _, _ = raw_request(served.port, f"GET http://127.0.0.1:{served.port}/v1/health HTTP/1.1\nHost: 127.0.0.1:{served.port}\n")
+    assert status == 200

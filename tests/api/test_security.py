@@ -307,3 +307,41 @@ def test_a_declared_body_over_the_limit_is_refused_before_any_route(client, app)
     for method, path in (("GET", "/v1/health"), ("POST", "/v1/pair"), ("POST", "/v1/diagnose")):
         response = client.open(path, method=method, content_type="application/json", environ_overrides={"CONTENT_LENGTH": too_big, "wsgi.input": Unread()})
         assert response.status_code == 413 and response.get_json()["error"]["code"] == "payload_too_large"
+
+
+# --- one Origin, one Host, one host per request (issue 11, points 7 and 8) ----------------------
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        [("Origin", EXTENSION), ("Origin", "https://evil.example")],
+        [("Origin", "https://evil.example"), ("Origin", EXTENSION)],
+        [("Origin", f"{EXTENSION}, https://evil.example")],
+        [("Origin", EXTENSION), ("Origin", EXTENSION)],
+    ],
+)
+def test_more_than_one_origin_is_refused(client, creds, headers):
+    """A merged "chrome-extension://…, https://evil.example" once passed for an extension origin."""
+    token = pair(client, creds).get_json()["token"]
+    response = client.get("/v1/orders", headers=[*headers, ("Authorization", f"Bearer {token}")])
+    assert response.status_code == 400 and response.get_json()["error"]["code"] == "duplicate_header"
+    assert "Access-Control-Allow-Origin" not in response.headers
+    assert client.post("/v1/pair", json={"code": creds.new_pairing_code()}, headers=headers).status_code == 400
+
+
+def test_more_than_one_host_is_refused(client):
+    response = client.get("/v1/health", headers=[("Host", "127.0.0.1:8765"), ("Host", "127.0.0.1:8765")])
+    assert response.status_code == 400 and response.get_json()["error"]["code"] == "duplicate_header"
+
+
+@pytest.mark.parametrize("target", ["http://evil.example/v1/health", "http://evil.example:8765/v1/health", "http://127.0.0.1:8765@evil.example/v1/health"])
+def test_a_request_line_naming_another_host_is_refused(client, target):
+    """``GET http://evil.example/v1/health`` with our own Host: the server goes by the line."""
+    response = client.get("/v1/health", environ_overrides={"REQUEST_URI": target, "RAW_URI": target})
+    assert response.status_code == 421 and response.get_json()["error"]["code"] == "wrong_host"
+
+
+def test_a_request_line_naming_our_host_is_fine(client):
+    target = "http://127.0.0.1:8765/v1/health"
+    assert client.get("/v1/health", environ_overrides={"REQUEST_URI": target, "RAW_URI": target}).status_code == 200
