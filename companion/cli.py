@@ -231,14 +231,17 @@ def _export(args) -> int:
 
 
 def _import(args) -> int:
+    from companion.history_file import BadExport
     from companion.store import History
+    from companion.store import StorageUnavailable
     from companion.store import import_history
 
     try:
         raw = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
         count = import_history(History(datadir.resolve(args.data_dir) / "history.sqlite3"), json.loads(raw))
-    except (OSError, ValueError) as error:
-        print(message("import.failed", args.lang, reason=error), file=sys.stderr)
+    except (OSError, ValueError, StorageUnavailable) as error:
+        reason = error.say(args.lang) if isinstance(error, BadExport) else error
+        print(message("import.failed", args.lang, reason=reason), file=sys.stderr)
         return 2
     print(message("import.done", args.lang, count=count))
     return 0
