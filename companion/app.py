@@ -33,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     _log_requests(app)  # first, so that even a refused request is timed and logged
     errors.init_app(app)
+    limits.refuse_large_bodies(app)  # before reading anything else of the request
     security.init_app(app)
     limits.init_app(app)
     store.init_app(app)

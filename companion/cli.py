@@ -74,6 +74,7 @@ def _serve(args) -> int:
 
     import waitress
 
+    from companion import serving
     from companion.app import create_app
     from companion.security import Credentials
 
@@ -95,7 +96,11 @@ def _serve(args) -> int:
             # up to the 8 MiB limit in memory rather than in a temporary file.
             recv_bytes=65536,
             inbuf_overflow=app.config["MAX_CONTENT_LENGTH"],
+            # Past the limit waitress answers 413 by Content-Length before reading any of the
+            # body (and stops a chunked one there): nothing is spooled. It refuses at ">=".
+            max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + 1,
         )
+        serving.answer_errors_in_json(server)
     except OSError:
         print(message("serve.port_busy", args.lang, port=args.port), file=sys.stderr)
         return 2
@@ -226,14 +231,17 @@ def _export(args) -> int:
 
 
 def _import(args) -> int:
+    from companion.history_file import BadExport
     from companion.store import History
+    from companion.store import StorageUnavailable
     from companion.store import import_history
 
     try:
         raw = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
         count = import_history(History(datadir.resolve(args.data_dir) / "history.sqlite3"), json.loads(raw))
-    except (OSError, ValueError) as error:
-        print(message("import.failed", args.lang, reason=error), file=sys.stderr)
+    except (OSError, ValueError, StorageUnavailable) as error:
+        reason = error.say(args.lang) if isinstance(error, BadExport) else error
+        print(message("import.failed", args.lang, reason=reason), file=sys.stderr)
         return 2
     print(message("import.done", args.lang, count=count))
     return 0

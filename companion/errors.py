@@ -15,8 +15,8 @@ from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
 
-# Werkzeug status → our stable code
-_CODES = {
+# Werkzeug's (and waitress's) status → our stable code
+CODES = {
     400: "bad_request",
     401: "unauthorized",
     403: "forbidden",
@@ -26,6 +26,9 @@ _CODES = {
     415: "unsupported_media_type",
     421: "misdirected_request",
     429: "too_many_requests",
+    431: "headers_too_large",
+    500: "internal_error",
+    501: "not_implemented",
     503: "unavailable",
 }
 
@@ -64,7 +67,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         status = error.code or 500
-        response = error_response(status, _CODES.get(status, "http_error"), error.description or error.name)
+        response = error_response(status, CODES.get(status, "http_error"), error.description or error.name)
         if status == 405 and getattr(error, "valid_methods", None):
             response.headers["Allow"] = ", ".join(error.valid_methods)
         return response

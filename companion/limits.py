@@ -1,5 +1,6 @@
 """Bounded concurrency: a few requests work at once, a few more may wait, the rest get a
-quick 503 instead of piling up behind a slow page (DESIGN.md §7, "limits")."""
+quick 503 instead of piling up behind a slow page (DESIGN.md §7, "limits"). And bounded
+bodies: a declared ``Content-Length`` over the limit is a 413 before anything else is done."""
 
 from __future__ import annotations
 
@@ -39,6 +40,16 @@ class Gate:
         self._slots.release()
         with self._lock:
             self._inside -= 1
+
+
+def refuse_large_bodies(app: Flask) -> None:
+    """Refuse by ``Content-Length`` whatever the route, before the body is read (a route that
+    never reads its body would otherwise accept it; ``serve`` also has waitress refuse it)."""
+
+    @app.before_request
+    def _size():
+        if (request.content_length or 0) > app.config["MAX_CONTENT_LENGTH"]:
+            raise ApiError(413, "payload_too_large", f"The request body is larger than Parcel Doctor accepts ({app.config['MAX_CONTENT_LENGTH'] // (1024 * 1024)} MiB).")
 
 
 def init_app(app: Flask) -> None:

@@ -23,6 +23,8 @@ from pathlib import Path
 from flask import Flask
 
 from companion import dates
+from companion import history_file
+from companion.history_file import readable_day
 from companion.models import Event
 from companion.models import Order
 from companion.models import Page
@@ -140,7 +142,9 @@ class History:
         except sqlite3.OperationalError as error:
             log.warning("history store unavailable: %s", error)
             raise StorageUnavailable(str(error)) from error
-        except sqlite3.DatabaseError as error:  # not a database, or a malformed image
+        except sqlite3.DatabaseError as error:
+            if not is_corruption(error):
+                raise  # a constraint, a type, a bug of ours: the file is fine, keep it
             self._quarantine(error)
             try:
                 self.migrate()
@@ -175,8 +179,8 @@ class History:
             for parcel in order.parcels:
                 parcel.events = [self._first_seen(conn, order.order_id, parcel, e) for e in parcel.events]
             if order.ordered_on is None and row["ordered_on"]:
-                order.ordered_on = date.fromisoformat(row["ordered_on"])
-        return datetime.fromisoformat(row["first_seen"]).date()
+                order.ordered_on = readable_day(row["ordered_on"])
+        return _day_seen(row["first_seen"])
 
     def recall_many(self, orders: list[Order], now: datetime) -> dict[int, date | None]:
         """:meth:`recall` for every order of a page (keyed by ``id(order)``), with one read for
@@ -198,8 +202,8 @@ class History:
                 found[id(order)] = None
             elif not order.parcels and not row["tracking_seen"]:
                 if order.ordered_on is None and row["ordered_on"]:
-                    order.ordered_on = date.fromisoformat(row["ordered_on"])
-                found[id(order)] = datetime.fromisoformat(row["first_seen"]).date()
+                    order.ordered_on = readable_day(row["ordered_on"])
+                found[id(order)] = _day_seen(row["first_seen"])
             else:
                 found[id(order)] = self._recall(order, now)  # parcels to merge: the full reading
         return found
@@ -214,7 +218,7 @@ class History:
             "SELECT first_seen FROM events WHERE order_id = ? AND tracking_number = ? AND time = '' AND code = ? AND text = ?",
             (order_id, parcel.tracking_number or "", event.code or "", event.text),
         ).fetchone()
-        return replace(event, first_seen=datetime.fromisoformat(row["first_seen"])) if row else event
+        return replace(event, first_seen=dates.parse_iso(row["first_seen"])) if row else event
 
     def _parcels(self, conn, order_id: str, now: datetime) -> list[Parcel]:
         parcels = []
@@ -231,12 +235,12 @@ class History:
             ):
                 parcel.events.append(
                     Event(
-                        time=datetime.fromisoformat(event["time"]) if event["time"] else None,
+                        time=dates.parse_iso(event["time"]),
                         text=event["text"],
                         code=event["code"] or None,
                         title=event["title"],
                         milestone=event["milestone"],
-                        first_seen=None if event["time"] else datetime.fromisoformat(event["first_seen"]),
+                        first_seen=None if event["time"] else dates.parse_iso(event["first_seen"]),
                         source=event["source"],
                     )
                 )
@@ -345,8 +349,9 @@ class History:
                 "status": r["status"],
                 "parcels": json.loads(r["parcels"]),
                 "diagnosis": json.loads(r["diagnosis"]),
-                "first_seen": r["first_seen"],
-                "last_seen": r["last_seen"],
+                # A stored time that cannot be read (written by hand) is unknown, not an error.
+                "first_seen": r["first_seen"] if dates.parse_iso(r["first_seen"]) else None,
+                "last_seen": r["last_seen"] if dates.parse_iso(r["last_seen"]) else None,
             }
             for r in rows[:limit]
         ]
@@ -401,14 +406,9 @@ def export_history(history: History) -> dict:
 
 
 def import_history(history: History, data: dict) -> int:
-    """Add (or replace) what an export holds; returns the number of orders. All or nothing."""
-    if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
-        raise ValueError("this is not a Parcel Doctor history export")
-    if data.get("schema") != len(MIGRATIONS):
-        raise ValueError(f"this export has schema {data.get('schema')}; this version reads {len(MIGRATIONS)}")
-    tables = data.get("tables")
-    if not isinstance(tables, dict) or not all(isinstance(tables.get(t), list) for t in _TABLES):
-        raise ValueError("the export has no orders, parcels and events tables")
+    """Add (or replace) what an export holds; returns the number of orders. All or nothing:
+    every record is checked before any is written (:class:`history_file.BadExport`)."""
+    tables = history_file.check(data, EXPORT_FORMAT, len(MIGRATIONS))
 
     def load():
         with history._lock, history.connect() as conn:
@@ -417,8 +417,6 @@ def import_history(history: History, data: dict) -> int:
                 for table in _TABLES:
                     columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
                     for item in tables[table]:
-                        if not isinstance(item, dict) or set(item) != set(columns):
-                            raise ValueError(f"a row of {table} does not have the columns {columns}")
                         values = [
                             json.dumps(item[c], ensure_ascii=False) if c in _JSON_COLUMNS.get(table, ()) else item[c]
                             for c in columns
@@ -433,6 +431,24 @@ def import_history(history: History, data: dict) -> int:
         return len(tables["orders"])
 
     return history._guarded(load)
+
+
+def is_corruption(error: sqlite3.DatabaseError) -> bool:
+    """The file itself is damaged (SQLITE_CORRUPT, SQLITE_NOTADB): only then is it moved aside.
+    A constraint or type error is a bad write, and the history it would lose is fine."""
+    if type(error) is not sqlite3.DatabaseError:  # IntegrityError, ProgrammingError, … are subclasses
+        return False
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+    text = str(error).lower()
+    return "malformed" in text or "not a database" in text
+
+
+def _day_seen(text) -> date | None:
+    """The day of a stored "first seen" time; None ("unknown") when it cannot be read."""
+    moment = dates.parse_iso(text)
+    return moment.date() if moment else None
 
 
 def encode_cursor(last_seen: str, order_id: str) -> str:

@@ -23,9 +23,10 @@ def free_port() -> int:
 class Companion:
     """``parcel-doctor serve`` on a free port and its own data dir; stop() ends it."""
 
-    def __init__(self, data_dir: Path, port: int | None = None):
+    def __init__(self, data_dir: Path, port: int | None = None, env: dict | None = None):
         self.data_dir = Path(data_dir)
         self.port = port or free_port()
+        self.env = env or {}
         self.process: subprocess.Popen | None = None
         self.printed_code: str | None = None
 
@@ -42,7 +43,7 @@ class Companion:
             text=True,
             # A test may turn live lookups on in its private data dir (schemathesis PUTs random
             # settings): the companion must still never reach the internet from a test.
-            env={**os.environ, "PARCEL_DOCTOR_LIVE_LOOKUPS": "off"},
+            env={**os.environ, "PARCEL_DOCTOR_LIVE_LOOKUPS": "off", **self.env},
         )
         self._lines: list[str] = []
         printed = threading.Event()
@@ -87,3 +88,33 @@ class Companion:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+def raw_request(port: int, head: str, body: bytes = b"", timeout: float = 5) -> tuple[int, dict, bytes]:
+    """Send ``head`` (request line and headers, as written) and ``body`` on a plain socket,
+    exactly as given (no client library in between tidying them), and read the answer:
+    status, headers (lower-case names), body."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(head.replace("\n", "\r\n").encode("latin-1") + b"\r\n" + body)
+        return read_answer(sock)
+
+
+def read_answer(sock: socket.socket) -> tuple[int, dict, bytes]:
+    """One HTTP answer from ``sock`` (with a Content-Length, as the companion always sends)."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionError(f"the connection closed before an answer: {data!r}")
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    length = int(headers.get("content-length", 0))
+    while len(body) < length:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        body += chunk
+    return status, headers, body[:length]

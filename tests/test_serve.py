@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import os
+import select
+import socket
+import time
 from pathlib import Path
 
 import pytest
 import requests
 
 from tests.server import Companion
+from tests.server import raw_request
+from tests.server import read_answer
 
 
 def test_serve_answers_health_and_pairs(tmp_path):
@@ -46,3 +53,109 @@ def test_serve_listens_on_loopback_only(tmp_path):
             if int(port, 16) == companion.port and state == "0A":  # 0A = LISTEN
                 listening.append(address)
         assert listening == ["0100007F"], listening  # 127.0.0.1, little-endian hex
+
+
+# --- what waitress reads before the app sees a request (issue 11) ------------------------------
+
+MIB = 1024 * 1024
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """One real companion for the raw-socket tests; its temporary files go to its own folder."""
+    root = tmp_path_factory.mktemp("served")
+    spool = root / "spool"
+    spool.mkdir()
+    with Companion(root / "data", env={"TMPDIR": str(spool)}) as companion:
+        companion.spool = spool
+        yield companion
+
+
+def _spooled(companion) -> list[str]:
+    """The companion's open files in its temporary folder (a spooled body is one, unlinked)."""
+    found = []
+    for fd in Path(f"/proc/{companion.process.pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith(str(companion.spool)):
+            found.append(target)
+    return found
+
+
+def _assert_json_413(status, headers, body):
+    assert status == 413, (status, body)
+    assert headers["content-type"].startswith("application/json")
+    assert json.loads(body)["error"]["code"] == "payload_too_large"
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="reads the companion's open files from /proc")
+def test_a_huge_declared_body_is_refused_at_once_and_nothing_is_spooled(served):
+    """A page declares 1000 MiB (under waitress's own 1 GiB default) and then sends, 1 MiB at a
+    time, until it gets an answer: the JSON 413 comes as soon as the headers are in, and no
+    temporary file is ever started for the body."""
+    head = f"POST /v1/diagnose HTTP/1.1\r\nHost: 127.0.0.1:{served.port}\r\nContent-Type: application/json\r\nContent-Length: {1000 * MIB}\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", served.port), timeout=5) as sock:
+        started = time.monotonic()
+        sock.sendall(head.encode())
+        sent = 0
+        while sent < 12 * MIB and not select.select([sock], [], [], 0.2)[0]:
+            sock.sendall(b"[" * MIB)
+            sent += MIB
+        spooled, waited = [], time.monotonic() + 2
+        while not spooled and time.monotonic() < waited and not select.select([sock], [], [], 0.1)[0]:
+            spooled = _spooled(served)  # unanswered: see whether the body went to a file
+        assert spooled == [] and sent <= MIB, f"{sent // MIB} MiB read, spooled to {spooled}"
+        answer = read_answer(sock)
+        elapsed = time.monotonic() - started
+    _assert_json_413(*answer)
+    assert elapsed < 2
+
+
+def test_a_body_just_over_the_limit_is_a_json_413(served):
+    status, headers, body = raw_request(
+        served.port,
+        f"POST /v1/pair HTTP/1.1\nHost: 127.0.0.1:{served.port}\nContent-Type: application/json\nContent-Length: {8 * MIB + 1}\n",
+        b"{",
+    )
+    _assert_json_413(status, headers, body)
+
+
+def test_a_chunked_body_over_the_limit_is_a_json_413(served):
+    """No Content-Length to go by: waitress stops reading at the limit, and says so in JSON."""
+    chunk = f"{MIB:x}\r\n".encode() + b" " * MIB + b"\r\n"
+    head = f"POST /v1/diagnose HTTP/1.1\r\nHost: 127.0.0.1:{served.port}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", served.port), timeout=10) as sock:
+        sock.sendall(head.encode())
+        try:
+            for _ in range(10):
+                sock.sendall(chunk)
+        except OSError:
+            pass
+        _assert_json_413(*read_answer(sock))
+
+
+EXTENSION = "chrome-extension://abcdefghijklmnopabcdefghijklmnop"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        f"Origin: {EXTENSION}\nOrigin: https://evil.example\n",
+        f"Origin: https://evil.example\nOrigin: {EXTENSION}\n",
+        "Host: 127.0.0.1:{port}\n",
+    ],
+)
+def test_serve_refuses_a_header_sent_twice(served, extra):
+    """waitress joins repeated headers with ", ": the companion must see that as two."""
+    status, headers, body = raw_request(served.port, f"GET /v1/health HTTP/1.1\nHost: 127.0.0.1:{served.port}\n" + extra.format(port=served.port))
+    assert status == 400 and json.loads(body)["error"]["code"] == "duplicate_header"
+    assert "access-control-allow-origin" not in headers
+
+
+def test_serve_refuses_a_request_line_naming_another_host(served):
+    status, _, body = raw_request(served.port, f"GET http://evil.example/v1/health HTTP/1.1\nHost: 127.0.0.1:{served.port}\n")
+    assert status == 421 and json.loads(body)["error"]["code"] == "wrong_host"
+    status, _, _ = raw_request(served.port, f"GET http://127.0.0.1:{served.port}/v1/health HTTP/1.1\nHost: 127.0.0.1:{served.port}\n")
+    assert status == 200

@@ -212,3 +212,125 @@ def test_the_source_of_a_live_event_survives_a_restart(tmp_path):
     listed = Order(order_id="8215000000000404")
     again.recall(listed, now)
     assert [e.source for e in listed.parcels[0].events] == ["UNI-PASS"]
+
+
+# --- a damaged export, a damaged stored value (issue 11, points 3 and 4) -----------------------
+
+
+def _ten_orders(app, client, auth) -> dict:
+    """An export of ten orders, with parcels and events (nine seen, one more like the first)."""
+    seed(client, auth)
+    exported = store.export_history(history_of(app))
+    tables = exported["tables"]
+    first = tables["orders"][0]
+    tables["orders"].append({**first, "order_id": "8100000000000001"})
+    assert len(tables["orders"]) == 10 and tables["parcels"] and tables["events"]
+    return exported
+
+
+def _damage(exported: dict, how: str) -> dict:
+    damaged = json.loads(json.dumps(exported))
+    tables = damaged["tables"]
+    if how == "status object":
+        tables["orders"][3]["status"] = {"$gt": ""}
+    elif how == "status null":
+        tables["orders"][3]["status"] = None
+    elif how == "unknown status":
+        tables["orders"][3]["status"] = "lost_in_space"
+    elif how == "parcel of another order":
+        tables["parcels"][0]["order_id"] = "8999999999999999"
+    elif how == "event of another order":
+        tables["events"][-1]["order_id"] = "8999999999999999"
+    elif how == "first_seen not a date":
+        tables["orders"][3]["first_seen"] = "not a date"
+    elif how == "ordered_on not a date":
+        tables["orders"][3]["ordered_on"] = "2026-13-45"
+    elif how == "event time not a time":
+        tables["events"][0]["time"] = "yesterday"
+    elif how == "flag as text":
+        tables["orders"][3]["tracking_seen"] = "yes"
+    elif how == "diagnosis not an object":
+        tables["orders"][3]["diagnosis"] = "fine"
+    elif how == "lone surrogate":
+        tables["orders"][3]["status_text"] = "\ud800"
+    elif how == "record not an object":
+        tables["parcels"][0] = ["8215000000000404"]
+    return damaged
+
+
+DAMAGES = [
+    "status object", "status null", "unknown status", "parcel of another order", "event of another order",
+    "first_seen not a date", "ordered_on not a date", "event time not a time", "flag as text",
+    "diagnosis not an object", "lone surrogate", "record not an object",
+]
+
+
+@pytest.mark.parametrize("how", DAMAGES)
+def test_a_damaged_export_is_refused_whole_and_the_history_is_kept(app, client, auth, tmp_path, capsys, how):
+    """10 orders stored; one bad record in an import: still 10 orders, nothing moved aside, a
+    clear message naming the record, exit 2 and no traceback."""
+    good = _ten_orders(app, client, auth)
+    data = tmp_path / "mine"
+    source = tmp_path / "good.json"
+    source.write_text(json.dumps(good), encoding="utf-8")
+    assert main(["import", str(source), "--data-dir", str(data)]) == 0
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(_damage(good, how)), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["import", str(bad), "--data-dir", str(data), "--lang", "en"]) == 2
+    said = capsys.readouterr().err
+    assert "Traceback" not in said and "Nothing was imported" in said, said
+    assert "Record 4 of the orders table (order" in said or "Record 1 of the parcels" in said or "of the events table" in said, said
+    assert sorted(p.name for p in data.iterdir() if ".corrupt-" in p.name) == []
+    mine = store.History(data / "history.sqlite3")
+    assert len(store.export_history(mine)["tables"]["orders"]) == 10
+    assert store.export_history(mine) == json.loads(json.dumps(good)), "not one record of the bad file was written"
+
+
+def test_a_damaged_export_is_named_in_korean_too(tmp_path, capsys, app, client, auth):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(_damage(_ten_orders(app, client, auth), "first_seen not a date")), encoding="utf-8")
+    assert main(["import", str(bad), "--data-dir", str(tmp_path / "mine")]) == 2
+    said = capsys.readouterr().err
+    assert "주문 표의 4번째 기록" in said and "'first_seen'" in said and "아무것도 가져오지 않았어요" in said, said
+
+
+def test_the_import_check_knows_every_column_of_the_schema(app):
+    from companion.history_file import COLUMNS
+
+    with sqlite3.connect(history_of(app).path) as conn:
+        for table, columns in COLUMNS.items():
+            assert [r[1] for r in conn.execute(f"PRAGMA table_info({table})")] == list(columns)
+
+
+def test_a_constraint_error_while_running_moves_nothing_aside(app):
+    """Only a damaged file is moved aside; a write SQLite refuses (a bug, a bad value) is not that."""
+    history = history_of(app)
+
+    def insert_orphan():
+        with history.connect() as conn:
+            conn.execute("INSERT INTO parcels VALUES ('8999', 'LP1', NULL, NULL, NULL, '2026-09-30T10:00:00+09:00')")
+
+    with pytest.raises(sqlite3.IntegrityError):
+        history._guarded(insert_orphan)
+    assert not [p for p in history.path.parent.iterdir() if ".corrupt-" in p.name]
+
+
+def test_an_unreadable_stored_date_is_unknown_not_a_500(app, client, auth):
+    """Values written straight into SQLite (by hand, an old bug): every reading survives them."""
+    seed(client, auth)
+    order_id = "8215000000000404"
+    with sqlite3.connect(history_of(app).path) as conn:
+        assert conn.execute(
+            "UPDATE orders SET first_seen = 'not a date', last_seen = 'never', ordered_on = 'someday' WHERE order_id = ?", (order_id,)
+        ).rowcount == 1
+        conn.execute("UPDATE orders SET ordered_on = 'someday', first_seen = x'00ff' WHERE order_id != ?", (order_id,))
+        conn.execute("UPDATE events SET time = 'later', first_seen = 'sometime'")
+    listed = client.get("/v1/orders", headers=auth)
+    assert listed.status_code == 200
+    stored = {o["order_id"]: o for o in listed.get_json()["orders"]}
+    assert stored[order_id]["first_seen"] is None and stored[order_id]["last_seen"] is None
+    for name in ("tracking/ko_0404", "order_list/ko_page2", "tracking/ko_0505"):
+        answer = client.post("/v1/diagnose", json=request_of(FIXTURES / f"{name}.capture.json"), headers=auth)
+        assert answer.status_code == 200, (name, answer.get_json())
+    assert client.get("/v1/orders", headers=auth).status_code == 200

@@ -7,8 +7,9 @@ parcel that arrived at the end of December). An ``[N00]`` answer ("several resul
 summary per cargo: the one with our exact H B/L and the latest arrival is asked again by its
 화물관리번호 (``cargMtNo``) for its events.
 
-The XML is read with the standard library. Any DOCTYPE or ENTITY declaration is refused before
-parsing (no entity expansion, no external entities); the answers never carry one.
+The XML is read by ``defusedxml``, which refuses any DOCTYPE (and so any entity, internal or
+external) as the parser meets it, in whatever encoding the document is written: a check of the
+raw bytes would miss one in UTF-16. The answers never carry a DOCTYPE.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
+
+import defusedxml
+import defusedxml.ElementTree as SafeET
 
 from companion import dates
 from companion import numbers as registry
@@ -40,7 +44,6 @@ from companion.models import Parcel
 URL = "https://unipass.customs.go.kr:38010/ext/rest/cargCsclPrgsInfoQry/retrieveCargCsclPrgsInfo"
 ROOT = "cargCsclPrgsInfoQryRtnVo"
 _HBL = re.compile(r"^[A-Z0-9]{6,35}$")
-_DECLARATION = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.I)
 _SEVERAL = "[N00]"
 _KEY_WORDS = ("인증키", "crkyCn")
 _LIMIT_WORDS = re.compile(r"호출\s*(?:건수|횟수|한도)|초과|제한|limit", re.I)
@@ -118,11 +121,11 @@ def parse(content: bytes) -> Answer:
     head = content[:2048].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head[:200]:
         raise BadResponse("an HTML page instead of XML")
-    if _DECLARATION.search(content):
-        raise BadResponse("XML with a DOCTYPE or ENTITY declaration")
     try:
-        root = ET.fromstring(content)
-    except ET.ParseError:
+        root = SafeET.fromstring(content, forbid_dtd=True)
+    except defusedxml.DefusedXmlException:
+        raise BadResponse("XML with a DOCTYPE or entity declaration") from None
+    except (ET.ParseError, ValueError, LookupError):  # malformed, or an encoding expat cannot read
         raise BadResponse("malformed XML") from None
     if root.tag != ROOT:
         raise BadResponse("unexpected XML")

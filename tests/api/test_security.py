@@ -174,3 +174,174 @@ def test_past_the_queue_bound_a_request_gets_a_quick_503(tmp_path, monkeypatch):
         release.set()
         first.join(10)
     assert app.test_client().post("/v1/diagnose", json={"html": "<p/>"}, headers=auth).status_code == 200
+
+
+# --- pairing races (issue 11, point 1) ----------------------------------------------------------
+
+WRONG = "AAAAAAAA"
+
+
+def _at_once(calls: list) -> list:
+    """Run every call in its own thread, all released at the same moment; their results in order."""
+    gate = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(index, call):
+        gate.wait()
+        results[index] = call()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return results
+
+
+def test_parallel_wrong_guesses_void_the_code(creds):
+    """12 wrong guesses at one moment count as 12: the code is dead whatever their interleaving."""
+    for _ in range(10):
+        code = creds.new_pairing_code()
+        assert _at_once([lambda: creds.redeem(WRONG)] * 12) == [False] * 12
+        assert creds.redeem(code) is False
+
+
+def test_the_sixth_wrong_guess_voids_the_code_however_parallel(creds):
+    """Exactly PAIRING_TRIES - 1 wrong guesses in parallel leave the code alive; one more kills it."""
+    for _ in range(5):
+        code = creds.new_pairing_code()
+        _at_once([lambda: creds.redeem(WRONG)] * (security.PAIRING_TRIES - 1))
+        assert creds.redeem(code) is True
+        code = creds.new_pairing_code()
+        _at_once([lambda: creds.redeem(WRONG)] * security.PAIRING_TRIES)
+        assert creds.redeem(code) is False
+
+
+def test_continuous_guessing_tests_at_most_five_guesses(creds, monkeypatch):
+    """16 threads guessing in a loop: only PAIRING_TRIES guesses are ever compared with the code."""
+    compared = []
+    real = security._digest
+    monkeypatch.setattr(security, "_digest", lambda text: (text == WRONG and compared.append(1)) or real(text))
+    code = creds.new_pairing_code()
+    _at_once([lambda: [creds.redeem(WRONG) for _ in range(10)]] * 16)
+    assert len(compared) == security.PAIRING_TRIES
+    assert creds.redeem(code) is False
+
+
+def test_the_right_code_among_wrong_guesses_pairs_once_and_stays_spent(creds):
+    for _ in range(10):
+        code = creds.new_pairing_code()
+        results = _at_once([lambda: creds.redeem(code)] * 6 + [lambda: creds.redeem(WRONG)] * 3)
+        assert results[:6].count(True) <= 1 and True not in results[6:]
+        assert creds.redeem(code) is False, "a spent code must never come back"
+
+
+def test_one_code_pairs_one_origin_through_the_api(app, creds):
+    """16 extensions race with one code through the real view: one token, one origin."""
+    for _ in range(3):
+        code = creds.new_pairing_code()
+        origins = [f"chrome-extension://{chr(97 + i) * 32}" for i in range(12)]
+        calls = [lambda o=o: app.test_client().post("/v1/pair", json={"code": code}, headers={"Origin": o}) for o in origins]
+        calls += [lambda: app.test_client().post("/v1/pair", json={"code": WRONG}, headers={"Origin": EXTENSION})] * 4
+        responses = _at_once(calls)
+        winners = [o for o, r in zip(origins, responses) if r.status_code == 200]
+        assert len(winners) == 1, [r.status_code for r in responses]
+        assert all(r.status_code == 403 and r.get_json()["error"]["code"] == "invalid_pairing_code" for r in responses if r.status_code != 200)
+        assert creds.origins() == set(winners)
+        token = next(r for r in responses if r.status_code == 200).get_json()["token"]
+        assert app.test_client().get("/v1/orders", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+
+def test_wrong_guesses_in_parallel_through_the_api_void_the_code(app, creds):
+    code = creds.new_pairing_code()
+    responses = _at_once([lambda: app.test_client().post("/v1/pair", json={"code": WRONG})] * 12)
+    assert all(r.status_code == 403 for r in responses)
+    assert app.test_client().post("/v1/pair", json={"code": code}).status_code == 403
+
+
+def _guess_in_another_process(data_dir: str, start, count: int, results) -> None:
+    start.wait(10)
+    creds = Credentials(Path(data_dir))
+    results.put([creds.redeem(WRONG) for _ in range(count)])
+
+
+def test_two_processes_on_one_data_dir_count_every_wrong_guess(creds):
+    """``serve`` and another process on one data dir: the file lock makes them agree."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    for _ in range(5):
+        code = creds.new_pairing_code()
+        start, results = context.Event(), context.Queue()
+        workers = [context.Process(target=_guess_in_another_process, args=(str(creds.dir), start, 3, results)) for _ in range(4)]
+        for worker in workers:
+            worker.start()
+        start.set()
+        for worker in workers:
+            worker.join(30)
+        assert all(not any(results.get(timeout=5)) for _ in workers)
+        assert creds.redeem(code) is False
+
+
+def test_a_new_pairing_replaces_the_paired_origin(client, creds):
+    """One browser profile at a time: pairing another extension unpairs the first one."""
+    first = pair(client, creds, origin=EXTENSION).get_json()["token"]
+    second = pair(client, creds, origin=FIREFOX).get_json()["token"]
+    assert creds.origins() == {FIREFOX}
+    assert client.get("/v1/orders", headers={"Authorization": f"Bearer {first}", "Origin": EXTENSION}).status_code == 401
+    answer = client.get("/v1/orders", headers={"Authorization": f"Bearer {second}", "Origin": FIREFOX})
+    assert answer.status_code == 200 and answer.headers["Access-Control-Allow-Origin"] == FIREFOX
+    preflight = client.options("/v1/orders", headers={"Origin": EXTENSION, "Access-Control-Request-Method": "GET"})
+    assert preflight.status_code == 403
+
+
+def test_a_declared_body_over_the_limit_is_refused_before_any_route(client, app):
+    """By Content-Length, before the body is read, even on a route that never reads one."""
+    class Unread:
+        def read(self, *args):
+            raise AssertionError("the body must not be read")
+
+        readline = read
+
+    too_big = str(app.config["MAX_CONTENT_LENGTH"] + 1)
+    for method, path in (("GET", "/v1/health"), ("POST", "/v1/pair"), ("POST", "/v1/diagnose")):
+        response = client.open(path, method=method, content_type="application/json", environ_overrides={"CONTENT_LENGTH": too_big, "wsgi.input": Unread()})
+        assert response.status_code == 413 and response.get_json()["error"]["code"] == "payload_too_large"
+
+
+# --- one Origin, one Host, one host per request (issue 11, points 7 and 8) ----------------------
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        [("Origin", EXTENSION), ("Origin", "https://evil.example")],
+        [("Origin", "https://evil.example"), ("Origin", EXTENSION)],
+        [("Origin", f"{EXTENSION}, https://evil.example")],
+        [("Origin", EXTENSION), ("Origin", EXTENSION)],
+    ],
+)
+def test_more_than_one_origin_is_refused(client, creds, headers):
+    """A merged "chrome-extension://…, https://evil.example" once passed for an extension origin."""
+    token = pair(client, creds).get_json()["token"]
+    response = client.get("/v1/orders", headers=[*headers, ("Authorization", f"Bearer {token}")])
+    assert response.status_code == 400 and response.get_json()["error"]["code"] == "duplicate_header"
+    assert "Access-Control-Allow-Origin" not in response.headers
+    assert client.post("/v1/pair", json={"code": creds.new_pairing_code()}, headers=headers).status_code == 400
+
+
+def test_more_than_one_host_is_refused(client):
+    response = client.get("/v1/health", headers=[("Host", "127.0.0.1:8765"), ("Host", "127.0.0.1:8765")])
+    assert response.status_code == 400 and response.get_json()["error"]["code"] == "duplicate_header"
+
+
+@pytest.mark.parametrize("target", ["http://evil.example/v1/health", "http://evil.example:8765/v1/health", "http://127.0.0.1:8765@evil.example/v1/health"])
+def test_a_request_line_naming_another_host_is_refused(client, target):
+    """``GET http://evil.example/v1/health`` with our own Host: the server goes by the line."""
+    response = client.get("/v1/health", environ_overrides={"REQUEST_URI": target, "RAW_URI": target})
+    assert response.status_code == 421 and response.get_json()["error"]["code"] == "wrong_host"
+
+
+def test_a_request_line_naming_our_host_is_fine(client):
+    target = "http://127.0.0.1:8765/v1/health"
+    assert client.get("/v1/health", environ_overrides={"REQUEST_URI": target, "RAW_URI": target}).status_code == 200

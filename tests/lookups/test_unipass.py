@@ -183,6 +183,28 @@ def test_malformed_or_dangerous_xml_is_a_bad_response(net, body):
         fetch(["LP00432912345678"])
 
 
+_ENTITY = '<?xml version="1.0" encoding="{enc}"?><!DOCTYPE r [<!ENTITY a "EXPANDED">]><cargCsclPrgsInfoQryRtnVo><ntceInfo>&a;</ntceInfo><tCnt>0</tCnt></cargCsclPrgsInfoQryRtnVo>'
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_a_doctype_is_refused_in_any_encoding(net, encoding):
+    """UTF-16 has no ASCII "<!DOCTYPE" in its bytes: the parser itself must refuse the DTD."""
+    declared = encoding.upper().replace("-LE", "").replace("-BE", "")
+    body = _ENTITY.format(enc=declared).encode(encoding)
+    if encoding.endswith(("-le", "-be")):
+        body = "\ufeff".encode(encoding) + body  # the byte-order mark the plain codec writes itself
+    with pytest.raises(BadResponse):
+        module.parse(body)
+    net.add(responses.GET, URL, body=body, content_type="application/xml;charset=UTF-16")
+    with pytest.raises(BadResponse):
+        fetch(["LP00432912345678"])
+
+
+def test_a_plain_utf16_answer_is_still_read():
+    body = '<?xml version="1.0" encoding="UTF-16"?><cargCsclPrgsInfoQryRtnVo><ntceInfo></ntceInfo><tCnt>0</tCnt></cargCsclPrgsInfoQryRtnVo>'.encode("utf-16")
+    assert module.parse(body).count == 0
+
+
 def test_an_html_error_page_is_a_bad_response(net):
     net.add(responses.GET, URL, body="<!DOCTYPE html><html><body><h1>서비스 점검 중입니다</h1></body></html>", content_type="text/html")
     with pytest.raises(BadResponse):
