@@ -3,11 +3,8 @@
 The API and the CLI both call :func:`diagnose`; only the history store (when given) makes the
 answer depend on earlier captures.
 
-The fast path (``fast=True``, the default: :data:`companion.parsing.FAST`) gives the same answer
-for less: an order list is read from lxml's tree, a capture seen before is not parsed again
-(companion/cache.py), and the history store is asked about all the page's orders in one read
-instead of one connection per order. ``fast=False`` is the plain reading, kept for the tests
-that hold the two to the same JSON (tests/test_fast_path.py).
+A capture seen before is not parsed again (companion/cache.py), and the history store is asked
+about all the page's orders in one read.
 """
 
 from __future__ import annotations
@@ -26,25 +23,16 @@ from companion.store import TRACKING_SOURCES
 _TRACKING_SOURCES = TRACKING_SOURCES | {HISTORY_SOURCE}  # or known from an earlier tracking page
 
 
-def diagnose(capture: Capture, lang: str = "ko", store=None, fast: bool | None = None, data_dir=None) -> dict:
+def diagnose(capture: Capture, lang: str = "ko", store=None, data_dir=None) -> dict:
     """A diagnosis for every order in the capture, as the JSON the API returns.
 
     ``data_dir`` holds the live-lookup settings: with it, the providers the user turned on are
     asked (3 s at most, all together) before the rules run; without it, nothing leaves the machine.
     """
-    fast = parsing.FAST if fast is None else fast
     # "now" is the capture's time, read in Seoul: every "days since" counts Korean calendar days.
     capture.captured_at = (capture.captured_at or now_kst()).astimezone(KST)
-    if fast:
-        page = cache.PAGES.parse(capture, parsing.parse)
-    else:
-        page = parsing.parse(capture, fast=False)
-    if store is None:
-        first_seen = {}
-    elif fast:
-        first_seen = store.recall_many(page.orders, capture.captured_at)
-    else:
-        first_seen = {id(order): store.recall(order, capture.captured_at) for order in page.orders}
+    page = cache.PAGES.parse(capture, parsing.parse)
+    first_seen = {} if store is None else store.recall_many(page.orders, capture.captured_at)
     live = None
     if data_dir is not None:
         live = lookups.lookup(page.orders, None, capture.captured_at, data_dir)

@@ -164,11 +164,8 @@ class History:
 
     # -- reading back into a diagnosis -------------------------------------------------
 
-    def recall(self, order: Order, now: datetime) -> date | None:
-        """Fill a list-page order with the parcels seen before; return when it was first seen."""
-        return self._guarded(self._recall, order, now)
-
     def _recall(self, order: Order, now: datetime) -> date | None:
+        """Fill a list-page order with the parcels seen before; return when it was first seen."""
         with self.connect() as conn:
             row = conn.execute("SELECT * FROM orders WHERE order_id = ?", (order.order_id,)).fetchone()
             if row is None:
@@ -183,8 +180,9 @@ class History:
         return _day_seen(row["first_seen"])
 
     def recall_many(self, orders: list[Order], now: datetime) -> dict[int, date | None]:
-        """:meth:`recall` for every order of a page (keyed by ``id(order)``), with one read for
-        the common case: an order never seen, or a list-page order whose tracking never was."""
+        """Fill each list-page order of a page with the parcels seen before, and say when each
+        was first seen (keyed by ``id(order)``), with one read for the common case: an order
+        never seen, or a list-page order whose tracking never was."""
         return self._guarded(self._recall_many, orders, now)
 
     def _recall_many(self, orders: list[Order], now: datetime) -> dict[int, date | None]:

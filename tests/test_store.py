@@ -210,7 +210,7 @@ def test_the_source_of_a_live_event_survives_a_restart(tmp_path):
     history.record({"orders": [item]}, Page(orders=[order]), now)
     again = store.History(tmp_path / "h.sqlite3")
     listed = Order(order_id="8215000000000404")
-    again.recall(listed, now)
+    again.recall_many([listed], now)
     assert [e.source for e in listed.parcels[0].events] == ["UNI-PASS"]
 
 

@@ -18,15 +18,16 @@ from dataclasses import field
 from datetime import datetime
 
 from companion import dates
+from companion import milestones
 from companion.models import Event
 from companion.models import Parcel
 
 Timeout = tuple[float, float]  # (connect, read) seconds, as requests takes them
 
 # A parcel whose newest known event is one of these needs nobody asked about it any more.
-DONE_MILESTONES = frozenset({"delivered"})
+DONE_MILESTONES = milestones.DONE
 # Past customs: UNI-PASS has nothing to add.
-PAST_CUSTOMS = frozenset({"handover", "last_mile", "out_for_delivery", "pickup_point", "delivered"})
+PAST_CUSTOMS = milestones.BEYOND_CUSTOMS
 
 
 @dataclass
@@ -230,11 +231,9 @@ def clean(text) -> str:
 def sort_events(events: list[Event]) -> list[Event]:
     """Newest first; events of the same second in the order of progress (release after
     clearance); undated events after the dated ones, in their own order."""
-    from companion.lookups.vocabulary import PROGRESS
-
     dated = [e for e in events if e.time is not None]
     undated = [e for e in events if e.time is None]
-    dated.sort(key=lambda e: (e.time, PROGRESS.get(e.milestone or "", -1)), reverse=True)
+    dated.sort(key=lambda e: (e.time, milestones.PROGRESS.get(e.milestone or "", -1)), reverse=True)
     return dated + undated
 
 

@@ -32,9 +32,9 @@ from companion.lookups.base import clean
 from companion.lookups.base import newest_milestone
 from companion.models import Parcel
 from companion.parsing.payloads import cainiao as reader
-from companion.parsing.payloads._shape import as_list
-from companion.parsing.payloads._shape import as_text
-from companion.parsing.payloads._shape import dig
+from companion.jsonwalk import as_list
+from companion.jsonwalk import as_text
+from companion.jsonwalk import dig
 
 URL = "https://global.cainiao.com/global/detail.json"
 _S10 = re.compile(r"^[A-Z]{2}\d{9}[A-Z]{2}$")

@@ -20,8 +20,8 @@ from companion.lookups.base import Context
 from companion.lookups.base import LiveResult
 from companion.lookups.base import Timeout
 from companion.lookups.base import clean
-from companion.parsing.payloads._shape import as_list
-from companion.parsing.payloads._shape import dig
+from companion.jsonwalk import as_list
+from companion.jsonwalk import dig
 
 PAGE_URL = "https://www.cjlogistics.com/ko/tool/parcel/tracking"
 DETAIL_URL = "https://www.cjlogistics.com/ko/tool/parcel/tracking-detail"

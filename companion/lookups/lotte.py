@@ -22,7 +22,7 @@ from companion.lookups.base import Context
 from companion.lookups.base import LiveResult
 from companion.lookups.base import Timeout
 from companion.lookups.base import clean
-from companion.parsing.payloads._shape import as_list
+from companion.jsonwalk import as_list
 
 URL = "https://ftr.alps.llogis.com:18260/openapi/ftr/getCustomerInvTracking"
 

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from companion import milestones
 from companion.parsing import vocabulary as aliexpress
 
 _DATA = json.loads(Path(__file__).with_name("vocabulary.json").read_text(encoding="utf-8"))
@@ -39,7 +40,18 @@ def _load(entry: dict) -> _Vocabulary:
 
 _VOCABULARIES = {name: _load(entry) for name, entry in _DATA.items() if not name.startswith("_")}
 _SPACE = re.compile(r"\s+")
-MILESTONES = frozenset(aliexpress._STAGES)  # every milestone the rules know
+
+def _milestones_named(entry: dict) -> set:
+    named = {entry.get("default")} | {v for k, v in entry.get("codes", {}).items() if not k.startswith("_")}
+    named |= {rule["milestone"] for rule in entry.get("text", [])}
+    if "not_handover_when" in entry:
+        named.add(entry["not_handover_when"]["milestone"])
+    return named - {None}  # null: the event says nothing about where the parcel is
+
+
+NAMED_MILESTONES = milestones.check(
+    set().union(*(_milestones_named(e) for n, e in _DATA.items() if not n.startswith("_"))), "lookups/vocabulary.json"
+)
 
 
 def _rule_for(provider: str, code: str | None, texts) -> tuple[str | None, bool]:
@@ -81,18 +93,3 @@ def unipass_release_exception(content: str) -> str | None:
     if squeezed and any(re.search(p, squeezed) for p in rule["patterns"]):
         return rule["milestone"]
     return None
-
-
-# How far along each milestone is: breaks ties between events of the same second (UNI-PASS
-# stamps 통관목록심사완료 and 반출신고 with one time, and lists them in either order).
-PROGRESS = {
-    name: rank
-    for rank, name in enumerate(
-        (
-            "order_placed", "paid", "no_info", "shipped", "warehouse", "picked_up", "origin_sorting",
-            "linehaul", "export_customs", "departed_origin", "arrived_destination", "import_customs",
-            "customs_hold", "import_customs_done", "handover", "last_mile", "pickup_point",
-            "out_for_delivery", "delivery_failed", "returned", "delivered",
-        )
-    )
-}

@@ -3,24 +3,20 @@ when there is no URL), then every JSON payload read and merged into the same ord
 
 Registry order matters only for DOM sniffing; a URL names its parser unambiguously.
 
-Two readings, one answer. BeautifulSoup reads every kind of page (the reference reading,
-``fast=False``). An order list, the page that carries dozens of orders and a real page's noise,
-is read from lxml's C tree instead (``order_list.parse_tree``), which gives exactly the same
-orders several times faster; whatever that reading does not mirror falls back to BeautifulSoup.
-tests/test_fast_path.py holds both readings to the same JSON on every fixture.
+One reading per page kind, on BeautifulSoup with lxml as its builder. A parser the URL chose
+says which parts of the page it reads (:class:`companion.parsing.base.Narrowing`) and only
+those are built: on a real page they are a small part of it. A page without a URL is built
+whole, since its kind is found from its DOM.
 """
 
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from lxml import etree
 
 from companion.models import Order
 from companion.models import Page
-from companion.parsing import order_list
 from companion.parsing import payloads
 from companion.parsing.base import Capture
 from companion.parsing.base import make_soup
@@ -43,9 +39,6 @@ _KIND_OF_READER = {
 
 __all__ = ["Capture", "parse"]
 
-# The lxml reading of order lists. False reads every page with BeautifulSoup (tests, bisecting).
-FAST = True
-
 
 @dataclass
 class _ReadContext:
@@ -57,24 +50,18 @@ def is_aliexpress(host: str) -> bool:
     return host == "aliexpress.com" or host.endswith(".aliexpress.com")
 
 
-def parse(capture: Capture, fast: bool | None = None) -> Page:
-    """Read everything the capture holds. Never raises: what fails becomes a warning.
-
-    ``fast`` (default :data:`FAST`) reads an order list from lxml's tree; the answer is the same.
-    """
-    if capture.html and (FAST if fast is None else fast):
-        page = _parse_list_fast(capture)
-        if page is not None:
-            return page
+def parse(capture: Capture) -> Page:
+    """Read everything the capture holds. Never raises: what fails becomes a warning."""
     page = Page()
+    by_url = _by_url(capture)
     soup = None
     if capture.html:
         try:
-            soup = make_soup(capture.html)
+            soup = make_soup(capture.html, by_url.narrowing_for(capture) if by_url is not None else None)
         except Exception:  # lxml refuses some byte soups; the payloads may still be read
             log.warning("the page HTML could not be parsed")
             page.warnings.append("the page HTML could not be parsed")
-    parser = _choose(capture, soup)
+    parser = by_url or _by_dom(capture, soup)
     page.site = "aliexpress" if parser is not GENERIC or is_aliexpress(capture.host) else "generic"
     page.kind = parser.kind
     try:
@@ -87,71 +74,18 @@ def parse(capture: Capture, fast: bool | None = None) -> Page:
     return page
 
 
-def _parse_list_fast(capture: Capture) -> Page | None:
-    """An order list read from lxml's tree, or None: not an order list, or a page only the
-    BeautifulSoup reading handles exactly (it then reads it, and reports what went wrong)."""
-    if capture.url:
-        if not is_aliexpress(capture.host):
-            return None
-        by_url = next((p for p in PARSERS if p.matches_url(capture)), None)
-        if by_url is not None and by_url.kind != "order_list":
-            return None
-    else:
-        by_url = None
-    return _LXML_THREAD.submit(_read_list, capture, by_url is None).result()
-
-
-# Every lxml tree is built (and dropped) on this one thread. libxml2 allocates with malloc, and
-# glibc gives each thread its own arena and keeps what a big page left in it: built on each of
-# the server's worker threads, the trees would hold several times the memory for nothing.
-_LXML_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parcel-doctor-lxml")
-
-
-def _read_list(capture: Capture, sniff: bool) -> Page | None:
-    """The reading itself, on the lxml thread; ``sniff``: the URL did not say it is a list."""
-    root = _lxml_tree(capture.html)
-    if root is None:
+def _by_url(capture: Capture):
+    """The parser the URL names, or None (no URL, or one no parser owns)."""
+    if not capture.url:
         return None
-    if sniff and not order_list.dom_matches(root):
-        return None  # _choose would sniff another kind of page, or none
-    page = Page(site="aliexpress", kind="order_list")
-    try:
-        order_list.parse_tree(root, capture, page)
-    except Exception:  # order_list.Unsupported, or a fault the BeautifulSoup reading will report
-        return None
-    _read_payloads(capture, page)
-    page.orders = _merged(page)
-    return page
-
-
-def _lxml_tree(html: str):
-    """The document element, built by libxml2 exactly as for ``make_soup`` (BeautifulSoup's
-    lxml builder feeds the text, less a leading byte-order mark, to an ``etree.HTMLParser``)."""
-    if html.startswith("\ufeff"):
-        html = html[1:]
-    parser = etree.HTMLParser(recover=True)
-    try:
-        parser.feed(html)
-        root = parser.close()
-    except Exception:  # lxml refuses some byte soups; BeautifulSoup then tries its other ways
-        return None
-    if root is None or _TOO_DEEP(root):
-        return None
-    return root
-
-
-# libxml2 stops building a tree at 256 levels of nesting (and drops the rest of the page) where
-# BeautifulSoup, fed the same parse as events, goes on: a page that deep is not read from the tree.
-_TOO_DEEP = etree.XPath("boolean(" + "/*" * 255 + ")")
-
-
-def _choose(capture: Capture, soup):
-    if capture.url and not is_aliexpress(capture.host):
+    if not is_aliexpress(capture.host):
         return GENERIC
-    if capture.url:
-        for parser in PARSERS:
-            if parser.matches_url(capture):
-                return parser
+    return next((parser for parser in PARSERS if parser.matches_url(capture)), None)
+
+
+def _by_dom(capture: Capture, soup):
+    """The parser whose page the DOM looks like (a capture without a URL, or one of an AliExpress
+    page no parser owns)."""
     if soup is not None:
         for parser in PARSERS:
             if parser.matches_dom(soup):

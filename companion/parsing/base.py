@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
@@ -11,6 +12,7 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 from bs4 import Tag
+from bs4.builder import LXMLTreeBuilder
 
 from companion.models import Page
 
@@ -60,14 +62,35 @@ class Capture:
         return self._parts().path or ""
 
 
+@dataclass(frozen=True)
+class Narrowing:
+    """The parts of a page a parser reads, so that only they are built.
+
+    ``keep(name, attrs)`` is asked about every element outside a kept one: a yes builds it with
+    everything under it, except the elements ``skip(name, attrs)`` names, which are left out with
+    everything under them. Text outside kept elements, and text that is only whitespace (which
+    :func:`text_of` folds away anyway), is not built either.
+    """
+
+    keep: Callable[[str, dict], bool]
+    skip: Callable[[str, dict], bool] = lambda name, attrs: False
+
+
 class PageParser:
     """Reads one kind of page. Subclasses say which URLs and DOMs they own and read orders.
 
     ``parse`` fills a :class:`Page`; it never decides a cause (that is the rules' job) and never
-    raises on a strange page: what it cannot read goes to ``page.warnings``.
+    raises on a strange page: what it cannot read goes to ``page.warnings``. ``narrowing_for``
+    names the parts of the page ``parse`` reads when the URL has chosen the parser; a page chosen
+    by its DOM (no URL) is built whole.
     """
 
     kind = "generic"
+    narrowing: Narrowing | None = None
+
+    def narrowing_for(self, capture: Capture) -> Narrowing | None:
+        """The parts of this capture's page to build; None: all of it."""
+        return self.narrowing
 
     def matches_url(self, capture: Capture) -> bool:
         """True when the URL says this is the parser's page."""
@@ -82,9 +105,78 @@ class PageParser:
         raise NotImplementedError
 
 
-def make_soup(html: str) -> BeautifulSoup:
-    """lxml builds the tree: the C parser is many times faster than html.parser on big pages."""
-    return BeautifulSoup(html, "lxml")
+def make_soup(html: str, narrowing: Narrowing | None = None) -> BeautifulSoup:
+    """lxml builds the tree: the C parser is many times faster than html.parser on big pages.
+
+    With a ``narrowing``, only the parts it names become BeautifulSoup objects: on a real page
+    most of the cost of a soup is the Python object of each element and string, and most of the
+    page (scripts, styles, recommendations, product rows, prices) is read by no parser."""
+    if narrowing is None:
+        return BeautifulSoup(html, "lxml")
+    return BeautifulSoup(html, builder=_NarrowBuilder(narrowing))
+
+
+class _NarrowBuilder(LXMLTreeBuilder):
+    """BeautifulSoup's lxml builder, handed only the events of the kept parts of the page.
+
+    lxml reports every tag and string; the ones outside the kept parts stop here, before any
+    Python object is made for them (what a ``SoupStrainer`` does only after making some)."""
+
+    def __init__(self, narrowing: Narrowing):
+        super().__init__()
+        self._keep, self._skip = narrowing.keep, narrowing.skip
+        self._depth = 0  # open elements of the kept part we are in; 0: outside every kept part
+        self._skipping = 0  # open elements of a skipped part
+        self._text: list[str] = []
+
+    def start(self, tag, attrs, nsmap={}):  # noqa: B006  (lxml's signature)
+        if self._skipping:
+            self._skipping += 1
+            return
+        if self._depth:
+            if self._skip(tag, attrs):
+                self._skipping = 1
+                return
+        elif tag == "template":
+            self._skipping = 1  # inert markup: the whole reading keeps none of its text either
+            return
+        elif not self._keep(tag, attrs):
+            return
+        self._depth += 1
+        self._flush()
+        super().start(tag, attrs, nsmap)
+
+    def end(self, tag):
+        if self._skipping:
+            self._skipping -= 1
+        elif self._depth:
+            self._depth -= 1
+            self._flush()
+            super().end(tag)
+
+    def data(self, content):
+        if self._depth and not self._skipping:
+            self._text.append(content)
+
+    def comment(self, text):
+        if self._depth and not self._skipping:
+            self._flush()
+            super().comment(text)
+
+    def pi(self, target, data):
+        if self._depth and not self._skipping:
+            self._flush()
+            super().pi(target, data)
+
+    def doctype(self, name, pubid, system):
+        pass
+
+    def _flush(self) -> None:
+        if self._text:
+            text = "".join(self._text)
+            self._text.clear()
+            if not text.isspace():
+                super().data(text)
 
 
 def class_re(*names: str) -> re.Pattern:
@@ -128,3 +220,10 @@ def order_id_from_hrefs(node: Tag) -> str | None:
         if match:
             return match.group(1)
     return None
+
+
+def has_class(attrs: dict, name: str) -> bool:
+    """Whether the raw attributes of a tag being built name class ``name`` (as BeautifulSoup
+    splits the value: on any whitespace)."""
+    value = attrs.get("class")
+    return bool(value) and name in value and name in value.split()

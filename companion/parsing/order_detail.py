@@ -14,7 +14,9 @@ from companion.models import Order
 from companion.models import Page
 from companion.models import Parcel
 from companion.parsing import vocabulary
+from companion.parsing.base import ORDER_ID_IN_HREF
 from companion.parsing.base import Capture
+from companion.parsing.base import Narrowing
 from companion.parsing.base import PageParser
 from companion.parsing.base import order_id_from_hrefs
 from companion.parsing.base import text_of
@@ -26,8 +28,33 @@ _ID = re.compile(r"\b(\d{15,19})\b")
 _REFUND_NODE = re.compile(r"\s*(?:refund|환불)\b", re.I)
 
 
+# What the detail reading builds: the status, the progress bar, the services (the protection
+# promise), the order info and the track lines, and the links that may carry the order id or
+# lead to the tracking page. Never the recipient block (order-detail-info), the products or
+# the rest of the page.
+_BLOCKS = frozenset(
+    {"order-status", "order-status-content", "service-progress", "service-progress-node-info", "order-detail-services",
+     "order-detail-order-info", "order-detail-item-track"}
+)
+_NOT_READ = re.compile(r"(?:^|\s)(?:es--|comet-icon(?:\s|$)|contact-info)")
+
+
+def _keep(name: str, attrs: dict) -> bool:
+    if name == "a":
+        href = attrs.get("href") or ""
+        return "/p/tracking/" in href or ORDER_ID_IN_HREF.search(href) is not None
+    value = attrs.get("class")
+    return bool(value) and not _BLOCKS.isdisjoint(value.split())
+
+
+def _skip(name: str, attrs: dict) -> bool:
+    value = attrs.get("class")
+    return bool(value) and _NOT_READ.search(value) is not None
+
+
 class OrderDetailParser(PageParser):
     kind = "order_detail"
+    narrowing = Narrowing(keep=_keep, skip=_skip)
 
     def matches_url(self, capture: Capture) -> bool:
         return capture.path.startswith("/p/order/detail") or capture.path.endswith("order_detail.htm")

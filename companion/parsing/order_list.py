@@ -10,7 +10,6 @@ import re
 
 from bs4 import BeautifulSoup
 from bs4 import Tag
-from lxml import etree
 
 from companion import dates
 from companion.models import Order
@@ -18,7 +17,9 @@ from companion.models import Page
 from companion.parsing import vocabulary
 from companion.parsing.base import ORDER_ID_IN_HREF
 from companion.parsing.base import Capture
+from companion.parsing.base import Narrowing
 from companion.parsing.base import PageParser
+from companion.parsing.base import has_class
 from companion.parsing.base import order_id_from_hrefs
 from companion.parsing.base import text_of
 from companion.parsing.payloads import order_list as list_json
@@ -30,33 +31,80 @@ _INFO_LINES = 12
 _ID_LABEL = re.compile(r"(?:주문\s*(?:ID|번호)|order\s*(?:id|no\.?|number)|ref\.?\s*number)\s*:*\s*(\d{12,20})", re.I)
 
 
+# What the list reading builds: the order cards (the old page's rows) and the inline scripts (the
+# embedded page-1 JSON); inside a card, not the product rows, the store line, the prices and
+# icons, which no reading looks at.
+_CARD = "order-item"
+_OLD_ROW = "order-item-wraper"  # sic: the old page's spelling
+_NOT_READ_IN_CARD = re.compile(
+    r"(?:^|\s)(?:order-item-content-body|order-item-content-img(?:-list)?|order-item-store|order-item-content-opt-price"
+    r"|es--wrap|comet-icon)(?:\s|--|$)"
+)
+
+
+def _keep(name: str, attrs: dict) -> bool:
+    return name == "script" or has_class(attrs, _CARD) or has_class(attrs, _OLD_ROW)
+
+
+def _skip(name: str, attrs: dict) -> bool:
+    value = attrs.get("class")
+    return bool(value) and _NOT_READ_IN_CARD.search(value) is not None
+
+
 class OrderListParser(PageParser):
     kind = "order_list"
+    narrowing = Narrowing(keep=_keep, skip=_skip)
 
     def matches_url(self, capture: Capture) -> bool:
         path = capture.path
         return path.startswith("/p/order/index") or path.rstrip("/") == "/p/order" or path.endswith("orderList.htm")
 
     def matches_dom(self, soup: BeautifulSoup) -> bool:
-        return soup.find(class_="order-item") is not None or soup.find(class_="order-item-wraper") is not None
+        return soup.find(class_=_CARD) is not None or soup.find(class_=_OLD_ROW) is not None
 
     def parse(self, soup, capture: Capture, page: Page) -> None:
         if soup is None:
             return
         ctx = _Ctx(capture)
-        for card in soup.find_all(class_="order-item"):
-            if card.find_parent(class_="order-item") is not None:
-                continue  # a card inside a card is no real page's: read only the outer one
+        cards, rows, scripts = [], [], []
+        # A card inside a card is no real page's: only the outer one is read. ``after`` is what
+        # follows the outer card, where the walk leaves it.
+        outer = after = None
+        for node in soup.descendants:  # one walk of the (narrowed) document
+            if node is after:
+                outer = after = None
+            if not isinstance(node, Tag):
+                continue
+            if node.name == "script":
+                scripts.append(node)
+                continue
+            classes = node.get("class")
+            if not classes:
+                continue
+            if _CARD in classes and outer is None:
+                outer, after = node, _after(node)
+                cards.append(node)
+            if _OLD_ROW in classes:
+                rows.append(node)
+        for card in cards:
             order = _card(card, ctx)
             if order is None:
                 page.warnings.append("an order card without an order id was skipped")
             else:
                 page.orders.append(order)
-        for row in soup.find_all(class_="order-item-wraper"):  # sic: the old page's spelling
+        for row in rows:
             order = _legacy_card(row, ctx)
             if order:
                 page.orders.append(order)
-        _read_embedded((script.string or "" for script in soup.find_all("script")), ctx, page)
+        _read_embedded((script.string or "" for script in scripts), ctx, page)
+
+
+def _after(node: Tag):
+    """The first element or string after everything ``node`` holds, or None at the end."""
+    for el in (node, *node.parents):
+        if el.next_sibling is not None:
+            return el.next_sibling
+    return None
 
 
 class _Ctx:
@@ -65,35 +113,77 @@ class _Ctx:
         self.order_id = None
 
 
+class _CardParts:
+    """What a card holds that the reading needs, found in one walk of the card."""
+
+    def __init__(self, card: Tag):
+        self.header = self.info = self.status = self.status_text = self.status_box = None
+        self.order_id = None
+        self.tracking_link = False
+        self.buttons: list[Tag] = []
+        # Depth first in document order; each element carries whether it sits in the card's
+        # button block (.order-item-btns), so no element looks up its ancestors.
+        stack = [(child, "order-item-btns" in (card.get("class") or ())) for child in reversed(card.contents)]
+        while stack:
+            node, in_buttons = stack.pop()
+            if not isinstance(node, Tag):
+                continue
+            classes = node.get("class") or ()
+            if classes:
+                if self.header is None and "order-item-header" in classes:
+                    self.header = node
+                if self.info is None and "order-item-header-right-info" in classes:
+                    self.info = node
+                if self.status_text is None and "order-item-header-status-text" in classes:
+                    self.status_text = node
+                if self.status_box is None and "order-item-header-status" in classes:
+                    self.status_box = node
+            if self.status is None and node.get("data-pl") == "order_item_header_status":
+                self.status = node
+            if node.name == "a":
+                href = node.get("href")
+                if href is not None:
+                    if self.order_id is None:
+                        match = ORDER_ID_IN_HREF.search(href)
+                        self.order_id = match.group(1) if match else None
+                    self.tracking_link = self.tracking_link or _TRACKING_HREF.search(href) is not None
+            if node.name in ("a", "button") and (in_buttons or "order-item-btn" in classes):
+                self.buttons.append(node)
+            in_buttons = in_buttons or "order-item-btns" in classes
+            stack.extend((child, in_buttons) for child in reversed(node.contents))
+
+
+_TRACKING_HREF = re.compile(r"/p/tracking/|logisticsdetail")
+
+
 def _card(card: Tag, ctx) -> Order | None:
-    header = card.find(class_="order-item-header") or card
-    order_id = order_id_from_hrefs(card)
+    parts = _CardParts(card)
+    header = parts.header or card
+    order_id = parts.order_id
     if not order_id:
         match = _ID_LABEL.search(text_of(header))
         order_id = match.group(1) if match else None
     if not order_id:
         return None
-    status_node = card.find(attrs={"data-pl": "order_item_header_status"}) or card.find(
-        class_="order-item-header-status-text"
-    ) or card.find(class_="order-item-header-status")
-    status_text = text_of(status_node)
+    status_text = text_of(parts.status or parts.status_text or parts.status_box)
     order = Order(order_id=order_id, status=vocabulary.status_from_text(status_text), status_text=status_text)
-    info = card.find(class_="order-item-header-right-info") or header
+    info = parts.info or header
     # The header info holds two lines (date and id); a dozen is plenty and bounds a hostile page.
-    for line in info.find_all("div", limit=_INFO_LINES) or [info]:
+    lines = list(itertools.islice((node for node in info.descendants if isinstance(node, Tag) and node.name == "div"), _INFO_LINES))
+    for line in lines or [info]:
         # The id line holds 16 digits that no date pattern should see.
         text = re.sub(r"\d{12,20}", " ", text_of(line))
         day = dates.parse_date(text, ctx.now)
         if day:
             order.ordered_on = day
             break
-    for button in card.select(".order-item-btns a, .order-item-btns button, a.order-item-btn, button.order-item-btn"):
+    for button in parts.buttons:
         kind = vocabulary.button_kind(text_of(button))
         if "/p/tracking/" in (button.get("href") or ""):
             kind = "tracking"
         if kind and kind not in order.buttons:
             order.buttons.append(kind)
-    order.has_tracking_link = "tracking" in order.buttons or card.find("a", href=re.compile(r"/p/tracking/|logisticsdetail")) is not None
+    order.has_tracking_link = "tracking" in order.buttons or parts.tracking_link
     if order.status == "unknown":
         order.status = vocabulary.status_from_buttons(order.buttons)
     order.sources.append("order list page")
@@ -137,181 +227,3 @@ def _embedded_json(script: str):
     except (ValueError, RecursionError):  # RecursionError: JSON nested ~1,000 deep
         return None
     return value
-
-
-# -- the fast path: the same reading over lxml's own tree -------------------------------------
-#
-# ``parse`` above walks BeautifulSoup's tree, which costs a Python object per element: on a
-# 50-order page with its usual noise that alone is several times the whole diagnosis budget.
-# ``parse_tree`` reads the same facts from the tree lxml builds in C (the same libxml2 parse that
-# BeautifulSoup's "lxml" builder drives), touching only the order cards. It mirrors ``parse``,
-# ``_card`` and ``text_of`` step by step and must give exactly the same orders:
-# tests/test_fast_path.py holds the two to that on every fixture and on generated pages. What it
-# does not mirror (the pre-2022 table, ``<template>``/``<iframe>`` inside a card) raises
-# :class:`Unsupported`, and the caller reads the page with BeautifulSoup instead.
-
-
-class Unsupported(Exception):
-    """The page holds something only the BeautifulSoup reading handles exactly."""
-
-
-# BeautifulSoup keeps the strings inside these out of get_text() (they become Script,
-# Stylesheet, TemplateString, RubyTextString, RubyParenthesisString); so does _words.
-_NOT_TEXT = frozenset({"script", "style", "template", "rt", "rp"})
-_TRACKING_HREF = re.compile(r"/p/tracking/|logisticsdetail")
-_ELEMENTS = etree.Element  # as a tag filter: elements only, no comments or processing instructions
-
-
-def parse_tree(root, capture: Capture, page: Page) -> None:
-    """:meth:`OrderListParser.parse` over an lxml tree (``root`` is its document element)."""
-    cards, old_rows = _cards(root)
-    if old_rows:
-        raise Unsupported("the pre-2022 order table")
-    ctx = _Ctx(capture)
-    for card in cards:
-        order = _card_tree(card, ctx)
-        if order is None:
-            page.warnings.append("an order card without an order id was skipped")
-        else:
-            page.orders.append(order)
-    _read_embedded((script.text or "" for script in root.iter("script")), ctx, page)
-
-
-def dom_matches(root) -> bool:
-    """:meth:`OrderListParser.matches_dom` over an lxml tree."""
-    cards, old_rows = _cards(root)
-    return bool(cards or old_rows)
-
-
-def _cards(root) -> tuple[list, list]:
-    """``soup.find_all(class_="order-item")`` and ``(class_="order-item-wraper")``, in one pass.
-
-    A plain walk with ``get("class")`` costs less than any XPath test of the class, and splits
-    the value exactly as BeautifulSoup does (on any Unicode whitespace)."""
-    cards, old_rows = [], []
-    for node in root.iter(_ELEMENTS):
-        value = node.get("class")
-        if value and "order-item" in value:
-            classes = value.split()
-            if "order-item" in classes and not any(
-                "order-item" in (above.get("class") or "").split() for above in node.iterancestors()
-            ):
-                cards.append(node)
-            if "order-item-wraper" in classes:
-                old_rows.append(node)
-    return cards, old_rows
-
-
-def _card_tree(card, ctx) -> Order | None:
-    """:func:`_card`, line for line."""
-    for node in card.iter("template", "iframe"):
-        raise Unsupported(f"a <{node.tag}> in an order card")  # Soup Sieve does not look inside
-    for node in card.iterancestors("template"):
-        raise Unsupported("an order card inside a <template>")
-    header = _first_with_class(card, "order-item-header")
-    if header is None:  # not "or": an lxml element without children is false
-        header = card
-    links = [a for a in card.iterdescendants("a") if a.get("href") is not None]
-    order_id = None
-    for link in links:
-        match = ORDER_ID_IN_HREF.search(link.get("href"))
-        if match:
-            order_id = match.group(1)
-            break
-    if not order_id:
-        match = _ID_LABEL.search(_text(header))
-        order_id = match.group(1) if match else None
-    if not order_id:
-        return None
-    status_node = _first_with_attr(card, "data-pl", "order_item_header_status")
-    if status_node is None:
-        status_node = _first_with_class(card, "order-item-header-status-text")
-    if status_node is None:
-        status_node = _first_with_class(card, "order-item-header-status")
-    status_text = _text(status_node)
-    order = Order(order_id=order_id, status=vocabulary.status_from_text(status_text), status_text=status_text)
-    info = _first_with_class(card, "order-item-header-right-info")
-    if info is None:
-        info = header
-    for line in list(itertools.islice(info.iterdescendants("div"), _INFO_LINES)) or [info]:
-        # The id line holds 16 digits that no date pattern should see.
-        text = re.sub(r"\d{12,20}", " ", _text(line))
-        day = dates.parse_date(text, ctx.now)
-        if day:
-            order.ordered_on = day
-            break
-    for button in _buttons(card):
-        kind = vocabulary.button_kind(_text(button))
-        if "/p/tracking/" in (button.get("href") or ""):
-            kind = "tracking"
-        if kind and kind not in order.buttons:
-            order.buttons.append(kind)
-    order.has_tracking_link = "tracking" in order.buttons or any(_TRACKING_HREF.search(a.get("href")) for a in links)
-    if order.status == "unknown":
-        order.status = vocabulary.status_from_buttons(order.buttons)
-    order.sources.append("order list page")
-    return order
-
-
-def _has_class(node, name: str) -> bool:
-    value = node.get("class")
-    return bool(value) and name in value and name in value.split()
-
-
-def _first_with_class(node, name: str):
-    """``node.find(class_=name)``: the first descendant with ``name`` among its classes, or None."""
-    for el in node.iterdescendants(_ELEMENTS):
-        if _has_class(el, name):
-            return el
-    return None
-
-
-def _first_with_attr(node, attr: str, value: str):
-    """``node.find(attrs={attr: value})``."""
-    for el in node.iterdescendants(_ELEMENTS):
-        if el.get(attr) == value:
-            return el
-    return None
-
-
-def _buttons(card) -> list:
-    """``card.select(".order-item-btns a, .order-item-btns button, a.order-item-btn, button.order-item-btn")``:
-    the card's links and buttons that have the class, or sit under an element (in the card or
-    anywhere above it: Soup Sieve looks up to the document) with ``order-item-btns``."""
-    chosen = []
-    above = None  # whether anything above the card has order-item-btns, worked out once
-    for node in card.iterdescendants("a", "button"):
-        if _has_class(node, "order-item-btn"):
-            chosen.append(node)
-            continue
-        up = node.getparent()
-        while up is not card and not _has_class(up, "order-item-btns"):
-            up = up.getparent()
-        if up is card and not _has_class(card, "order-item-btns"):
-            if above is None:
-                above = any(_has_class(a, "order-item-btns") for a in card.iterancestors())
-            if not above:
-                continue
-        chosen.append(node)
-    return chosen
-
-
-def _text(node) -> str:
-    """:func:`text_of`: every visible string under ``node``, whitespace folded."""
-    if node is None:
-        return ""
-    if node.tag in _NOT_TEXT:
-        raise Unsupported(f"text of a <{node.tag}>")
-    words: list[str] = []
-    _words(node, words)
-    return " ".join(words)
-
-
-def _words(node, words: list[str]) -> None:
-    if node.text:
-        words.extend(node.text.split())
-    for child in node:
-        if isinstance(child.tag, str) and child.tag not in _NOT_TEXT:
-            _words(child, words)  # comments and processing instructions: only their tails count
-        if child.tail:
-            words.extend(child.tail.split())

@@ -18,7 +18,9 @@ from companion.models import Order
 from companion.models import Page
 from companion.models import Parcel
 from companion.parsing import vocabulary
+from companion.parsing.base import ORDER_ID_IN_HREF
 from companion.parsing.base import Capture
+from companion.parsing.base import Narrowing
 from companion.parsing.base import PageParser
 from companion.parsing.base import class_re
 from companion.parsing.base import order_id_from_hrefs
@@ -35,6 +37,29 @@ ETA = class_re("arrival-time-v2--title")
 ANY_PART = class_re(
     "logistic-info-v2--mailNoValue", "logistic-info-v2--carrierValue", "logistic-info-v2--node"
 )
+# What the tracking reading builds: the panels (the arrival time, the protection promises, the
+# package tabs, the carrier, numbers and events; the old page's modules) and the links that may
+# carry the order id. Inside them, not the recipient block nor the products; the header,
+# scripts, recommendations and footer of the page are never built.
+_PANEL = re.compile(
+    r"(?:^|\s)(?:(?:tracking-page-pc|arrival-time|fast-delivery|tab-list|logistic-info)(?:-v\d+)?--"
+    r"|(?:tracking-module|ship-steps)(?:\s|$))"
+)
+_NOT_READ = re.compile(r"(?:^|\s)(?:ship-to--|package-items(?:-v\d+)?--|logistic-info(?:-v\d+)?--shippingToInfo|es--)")
+
+
+def _keep(name: str, attrs: dict) -> bool:
+    if name == "a":
+        return ORDER_ID_IN_HREF.search(attrs.get("href") or "") is not None
+    value = attrs.get("class")
+    return bool(value) and _PANEL.search(value) is not None
+
+
+def _skip(name: str, attrs: dict) -> bool:
+    value = attrs.get("class")
+    return bool(value) and _NOT_READ.search(value) is not None
+
+
 # "운송장 번호: LP00…" / "Tracking number: …" when the number has no element of its own.
 _NUMBER_LABEL = re.compile(r"(?:운송장\s*번호|송장\s*번호|tracking\s*(?:number|no\.?))\s*[:：]?\s*([A-Z0-9][A-Z0-9-]{7,30})", re.I)
 _COPY_WORD = re.compile(r"(?:copy|복사)$", re.I)
@@ -42,6 +67,11 @@ _COPY_WORD = re.compile(r"(?:copy|복사)$", re.I)
 
 class TrackingParser(PageParser):
     kind = "tracking"
+    narrowing = Narrowing(keep=_keep, skip=_skip)
+
+    def narrowing_for(self, capture: Capture) -> Narrowing | None:
+        # The old page (§4.3) prints its number wherever it likes and is small: built whole.
+        return None if "logisticsdetail" in capture.path else self.narrowing
 
     def matches_url(self, capture: Capture) -> bool:
         return capture.path.startswith("/p/tracking/") or "logisticsdetail" in capture.path

@@ -1,4 +1,5 @@
-"""AliExpress's words and codes, read from ``vocabulary.json`` into small lookups."""
+"""AliExpress's words and codes, read from ``vocabulary.json`` into small lookups. The milestones
+the words stand for, and AliExpress's event codes, are :mod:`companion.milestones`."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
+
+from companion import milestones
 
 _DATA = json.loads((Path(__file__).with_name("vocabulary.json")).read_text(encoding="utf-8"))
 
@@ -17,10 +20,7 @@ def _compile(patterns: list[str]) -> re.Pattern:
 _STATUS_TEXT = [(e["status"], _compile(e["patterns"])) for e in _DATA["order_status_text"]]
 _BUTTON_TEXT = [(e["kind"], _compile(e["patterns"])) for e in _DATA["button_kinds"]]
 _EVENT_TEXT = [(e["milestone"], _compile(e["patterns"])) for e in _DATA["event_text"]["rules"]]
-_EVENT_CODES = {k: v for k, v in _DATA["event_codes"].items() if not k.startswith("_")}
-_STAGES = _DATA["milestone_stages"]
-_UNTRACKED = _compile(_DATA["untracked_services"]["patterns"])
-CARRIER_MILESTONES = frozenset(_DATA["carrier_events"]["milestones"])
+EVENT_TEXT_MILESTONES = milestones.check((m for m, _ in _EVENT_TEXT), "parsing/vocabulary.json event_text")
 
 
 def status_from_code(code) -> str | None:
@@ -62,11 +62,9 @@ def status_from_buttons(kinds: list[str]) -> str:
 
 def classify_event(code: str | None, *texts: str) -> str | None:
     """The milestone an event stands for: from its code when known, else from its wording."""
-    if code:
-        code = code.strip().upper()
-        milestone = _EVENT_CODES.get(code) or _EVENT_CODES.get(code.removeprefix("AE_"))
-        if milestone:
-            return milestone
+    milestone = milestones.from_code(code)
+    if milestone:
+        return milestone
     for text in texts:
         if not text:
             continue
@@ -74,16 +72,6 @@ def classify_event(code: str | None, *texts: str) -> str | None:
             if pattern.search(text):
                 return milestone
     return None
-
-
-def stage_of(milestone: str | None) -> str:
-    """The parcel stage (DESIGN.md §3) a milestone puts the parcel in."""
-    return _STAGES.get(milestone or "", "unknown")
-
-
-def is_untracked_service(name: str | None) -> bool:
-    """True for shipping services without end-to-end tracking (Super Economy, Saver …)."""
-    return bool(name and _UNTRACKED.search(name))
 
 
 _PROTECTION = [re.compile(p, re.I) for p in _DATA["protection_text"]["patterns"]]

@@ -5,12 +5,13 @@ Example: RB123456786CN (the S10 check digit should be 5) → carrier_system_erro
 """
 
 from companion import links
+from companion import milestones
 from companion.rules.base import event_evidence
 from companion.rules.base import finding
 from companion.rules.case import future_limit
 
 CAUSE = "carrier_system_error"
-_AFTER_DELIVERY_OK = {"delivered", "pickup_point", "returned", "delivery_failed", None}
+_AFTER_DELIVERY_OK = milestones.MAY_FOLLOW_DELIVERY | {None}
 
 
 def check(case):

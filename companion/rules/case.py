@@ -14,11 +14,11 @@ from datetime import datetime
 from datetime import timedelta
 from pathlib import Path
 
+from companion import milestones
 from companion import numbers
 from companion.models import Event
 from companion.models import Order
 from companion.models import Parcel
-from companion.parsing import vocabulary
 
 THRESHOLDS = {
     key: entry["value"]
@@ -26,8 +26,6 @@ THRESHOLDS = {
     if not key.startswith("_")
 }
 _DIGITS_DOMESTIC = range(10, 15)  # a 10–14 digit number is a Korean courier's (carriers.md §1.4)
-_SHIP_MILESTONES = ("shipped", "warehouse", "picked_up", "origin_sorting")
-_EXCEPTIONS = ("delivery_failed", "returned")
 
 
 @dataclass
@@ -86,7 +84,7 @@ class Case:
             e.time.date()
             for p in self.parcels
             for e in p.parcel.events
-            if e.time and e.milestone in _SHIP_MILESTONES
+            if e.time and e.milestone in milestones.SHIPPING
         ]
         return min(days) if days else None
 
@@ -130,13 +128,13 @@ def parcel_facts(parcel: Parcel, now: datetime, not_found_by: tuple[str, ...] = 
     identity = numbers.identify(parcel.tracking_number, parcel.carrier_name) if parcel.tracking_number else None
     carrier = identity.carriers[0] if identity and identity.carriers else None
     newest = parcel.events[0] if parcel.events else None
-    milestones = [e.milestone for e in parcel.events]
+    named = [e.milestone for e in parcel.events]
     dated = sorted((e for e in parcel.events if e.known_since), key=lambda e: e.known_since, reverse=True)
     domestic_carrier, domestic_number = _domestic(parcel, identity)
-    stage = vocabulary.stage_of(newest.milestone) if newest else ("info_received" if parcel.tracking_number else "unknown")
+    stage = milestones.stage_of(newest.milestone) if newest else ("info_received" if parcel.tracking_number else "unknown")
     if stage == "unknown" and newest is not None:
-        stage = "in_transit" if any(m in vocabulary.CARRIER_MILESTONES for m in milestones) else "info_received"
-    if domestic_number and stage in ("in_transit", "info_received", "customs", "unknown") and _past_customs(milestones):
+        stage = "in_transit" if any(m in milestones.CARRIER_EVENTS for m in named) else "info_received"
+    if domestic_number and stage in ("in_transit", "info_received", "customs", "unknown") and _past_customs(named):
         stage = "handed_over"
     return ParcelFacts(
         parcel=parcel,
@@ -151,8 +149,8 @@ def parcel_facts(parcel: Parcel, now: datetime, not_found_by: tuple[str, ...] = 
         else None,
         domestic_carrier=domestic_carrier,
         domestic_number=domestic_number,
-        untracked=vocabulary.is_untracked_service(parcel.service) or _untracked_number(identity),
-        has_carrier_event=any(m in vocabulary.CARRIER_MILESTONES for m in milestones),
+        untracked=milestones.is_untracked_service(parcel.service) or _untracked_number(identity),
+        has_carrier_event=any(m in milestones.CARRIER_EVENTS for m in named),
         not_found_by=not_found_by,
     )
 
@@ -168,15 +166,15 @@ def _untracked_number(identity) -> bool:
     return identity.tracking == "origin_only" and kinds == {"cn_domestic"}
 
 
-def _past_customs(milestones: list) -> bool:
-    return any(m in ("import_customs_done", "handover", "last_mile") for m in milestones)
+def _past_customs(named: list) -> bool:
+    return any(m in milestones.CLEARED_CUSTOMS for m in named)
 
 
 def _customs_since(events: list[Event]) -> date | None:
     """The day import customs began, if the parcel is still in customs (newest event first)."""
     since = None
     for event in events:
-        if event.milestone in ("import_customs", "customs_hold"):
+        if event.milestone in milestones.IN_CUSTOMS:
             if event.time:
                 since = event.time.date()
         else:

@@ -6,6 +6,7 @@ before Sep 10, 2026" → refund_eligible.
 """
 
 from companion import links
+from companion import milestones
 from companion.rules.base import day_en
 from companion.rules.base import day_ko
 from companion.rules.base import event_evidence
@@ -19,7 +20,7 @@ def check(case):
         return None
     order_id = case.order.order_id
     actions = [links.link("dispute", order_id=order_id), links.link("seller", order_id=order_id)]
-    failed = next((p for p in case.active if p.last_event and p.last_event.milestone in ("delivery_failed", "returned")), None)
+    failed = next((p for p in case.active if p.last_event and p.last_event.milestone in milestones.FAILED), None)
     if failed is not None:
         return finding(
             CAUSE,

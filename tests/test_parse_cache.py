@@ -1,0 +1,94 @@
+"""The parse cache (companion/cache.py): a capture seen before is not parsed again, and its
+answer is the one a fresh parse gives."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from companion import cache
+from companion import dates
+from companion import parsing
+from companion.diagnosis import diagnose
+from companion.parsing.base import Capture
+from tests.conftest import FIXTURES
+
+CAPTURES = sorted(FIXTURES.glob("*/*.capture.json"))
+
+
+def name_of(path: Path) -> str:
+    return f"{path.parent.name}/{path.name.removesuffix('.capture.json')}"
+
+
+def capture_of(path: Path) -> Capture:
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    page = path.with_name(path.name.replace(".capture.json", ".html"))
+    return Capture(
+        url=meta["url"],
+        html=page.read_text(encoding="utf-8") if page.exists() else None,
+        payloads=meta["payloads"],
+        captured_at=dates.parse_iso(meta["captured_at"]),
+        lang=meta.get("lang", "ko"),
+    )
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.PAGES.clear()
+    yield
+    cache.PAGES.clear()
+
+
+@pytest.mark.parametrize("path", CAPTURES, ids=name_of)
+def test_an_answer_from_the_cache_is_the_fresh_one(path):
+    capture = capture_of(path)
+    fresh = diagnose(copy.deepcopy(capture))
+    again = diagnose(copy.deepcopy(capture))  # from the parse cache this time
+    assert json.dumps(again, ensure_ascii=False) == json.dumps(fresh, ensure_ascii=False)
+
+
+def test_a_repeat_is_parsed_once_and_its_copy_is_its_own():
+    capture = capture_of(FIXTURES / "order_list" / "ko_page2.capture.json")
+    first = cache.PAGES.parse(copy.deepcopy(capture), parsing.parse)
+    first.orders[0].sources.append("changed by the diagnosis")
+    first.orders.pop()
+    hits = cache.PAGES.hits
+    second = cache.PAGES.parse(copy.deepcopy(capture), parsing.parse)
+    assert cache.PAGES.hits == hits + 1
+    assert second == parsing.parse(copy.deepcopy(capture))
+
+
+def test_the_cache_key_is_what_the_parse_reads():
+    base = capture_of(FIXTURES / "tracking" / "ko_0404.capture.json")
+    later_that_day = copy.deepcopy(base)
+    later_that_day.captured_at = base.captured_at + timedelta(hours=5)
+    assert cache.key(later_that_day) == cache.key(base)
+    assert parsing.parse(copy.deepcopy(later_that_day)) == parsing.parse(copy.deepcopy(base))
+    for change in (
+        lambda c: setattr(c, "captured_at", c.captured_at + timedelta(days=1)),
+        lambda c: setattr(c, "url", c.url + "&x=1"),
+        lambda c: setattr(c, "html", c.html + " "),
+        lambda c: setattr(c, "html", None),
+        lambda c: c.payloads[0]["data"].update(extra=1),
+        lambda c: setattr(c, "payloads", []),
+    ):
+        other = copy.deepcopy(base)
+        change(other)
+        assert cache.key(other) != cache.key(base)
+
+
+def test_the_cache_is_bounded():
+    small = cache.ParseCache(max_entries=3, max_bytes=10**9)
+    for hour in range(8):
+        capture = capture_of(FIXTURES / "tracking" / "ko_0404.capture.json")
+        capture.captured_at += timedelta(days=hour)
+        small.parse(capture, parsing.parse)
+    assert len(small) == 3
+    tiny = cache.ParseCache(max_entries=100, max_bytes=20_000)
+    for path in CAPTURES:
+        tiny.parse(capture_of(path), parsing.parse)
+    assert 0 < tiny.size_bytes <= 20_000
