@@ -12,6 +12,9 @@ that hold the two to the same JSON (tests/test_fast_path.py).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from companion import cache
 from companion import lookups
 from companion import parsing
@@ -20,10 +23,20 @@ from companion import rules
 from companion.dates import now_kst
 from companion.dates import KST
 from companion.parsing.base import Capture
+from companion.rules.case import steady_span
 from companion.store import HISTORY_SOURCE
 from companion.store import TRACKING_SOURCES
 
 _TRACKING_SOURCES = TRACKING_SOURCES | {HISTORY_SOURCE}  # or known from an earlier tracking page
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A diagnosis and what its replay needs to know (companion/replay.py)."""
+
+    answer: dict
+    recorded: object  # the store's Recorded, None without a store
+    steady: tuple[datetime, datetime]  # capture times [from, until) giving this same answer
 
 
 def diagnose(capture: Capture, lang: str = "ko", store=None, fast: bool | None = None, data_dir=None) -> dict:
@@ -32,11 +45,19 @@ def diagnose(capture: Capture, lang: str = "ko", store=None, fast: bool | None =
     ``data_dir`` holds the live-lookup settings: with it, the providers the user turned on are
     asked (3 s at most, all together) before the rules run; without it, nothing leaves the machine.
     """
+    return examine(capture, lang, store=store, fast=fast, data_dir=data_dir).answer
+
+
+def examine(capture: Capture, lang: str = "ko", store=None, fast: bool | None = None, data_dir=None, pages=None) -> Outcome:
+    """:func:`diagnose`, with what the replay policy needs; ``pages`` is a parse cache
+    (companion/cache.py) or None."""
     fast = parsing.FAST if fast is None else fast
     # "now" is the capture's time, read in Seoul: every "days since" counts Korean calendar days.
     capture.captured_at = (capture.captured_at or now_kst()).astimezone(KST)
-    if fast:
-        page = cache.PAGES.parse(capture, parsing.parse)
+    if fast and pages is not None:
+        page = pages.parse(capture, parsing.parse)
+    elif fast:
+        page = parsing.parse(capture)
     else:
         page = parsing.parse(capture, fast=False)
     if store is None:
@@ -57,7 +78,7 @@ def diagnose(capture: Capture, lang: str = "ko", store=None, fast: bool | None =
         )
         results.append((case, rules.evaluate(case)))
     answer = report.response(page, results, lang)
-    if store is not None:
-        store.record(answer, page, capture.captured_at)
-    return answer
+    recorded = store.record(answer, page, capture.captured_at) if store is not None else None
+    times = [e.time for case, _ in results for p in case.parcels for e in p.parcel.events if e.time]
+    return Outcome(answer, recorded, steady_span(capture.captured_at, times))
 

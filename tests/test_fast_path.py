@@ -75,11 +75,14 @@ def took_fast_path(capture: Capture) -> bool:
     return parsing._parse_list_fast(copy.deepcopy(capture)) is not None
 
 
+PAGES = cache.ParseCache()
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
-    cache.PAGES.clear()
+    PAGES.clear()
     yield
-    cache.PAGES.clear()
+    PAGES.clear()
 
 
 # --- every fixture ------------------------------------------------------------------------
@@ -268,12 +271,12 @@ def test_generated_order_lists_read_the_same_both_ways():
 
 def test_a_repeat_is_parsed_once_and_its_copy_is_its_own():
     capture = capture_of(FIXTURES / "order_list" / "ko_page2.capture.json")
-    first = cache.PAGES.parse(copy.deepcopy(capture), parsing.parse)
+    first = PAGES.parse(copy.deepcopy(capture), parsing.parse)
     first.orders[0].sources.append("changed by the diagnosis")
     first.orders.pop()
-    hits = cache.PAGES.hits
-    second = cache.PAGES.parse(copy.deepcopy(capture), parsing.parse)
-    assert cache.PAGES.hits == hits + 1
+    hits = PAGES.hits
+    second = PAGES.parse(copy.deepcopy(capture), parsing.parse)
+    assert PAGES.hits == hits + 1
     assert second == parsing.parse(copy.deepcopy(capture), fast=False)
 
 
