@@ -12,6 +12,7 @@ DEFAULTS = {
     "RETENTION_DAYS": 365,  # orders not seen for a year are forgotten
     "MAX_ACTIVE": 4,  # requests diagnosed at once (2 cores: more would only slow each one)
     "MAX_WAITING": 12,  # requests that may wait for a turn; past that, a quick 503
+    "MAX_READS": 4,  # other requests at once (orders, settings, pairing): a gate of their own
     "WAIT_SECONDS": 10,
 }
 
@@ -28,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from companion import errors
     from companion import limits
+    from companion import replay
     from companion import security
     from companion import store
 
@@ -37,6 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
     security.init_app(app)
     limits.init_app(app)
     store.init_app(app)
+    replay.init_app(app)
 
     from companion.api import bp
 

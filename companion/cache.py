@@ -12,7 +12,8 @@ repeat still records "last seen" and still learns from whatever the store holds 
 rules run again too (they cost far less than the parse, and "now" moves).
 
 Bounded by entries and by bytes, least recently used first out: the companion's memory does not
-grow with the number of captures.
+grow with the number of captures. Each app owns one (``app.extensions["parcel_doctor.pages"]``,
+companion/replay.py); the CLI's one-shot diagnosis has none.
 """
 
 from __future__ import annotations
@@ -107,5 +108,3 @@ def key(capture: Capture) -> bytes | None:
         digest.update(data)
     return digest.digest()
 
-
-PAGES = ParseCache()

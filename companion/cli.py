@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -77,13 +78,14 @@ def _serve(args) -> int:
     from companion import serving
     from companion.app import create_app
     from companion.security import Credentials
+    from companion.store import history
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     _fewer_malloc_arenas()
     os.umask(0o077)  # every file the companion writes is the owner's alone
     app = create_app({"PORT": args.port, "DATA_DIR": args.data_dir, "RETENTION_DAYS": args.retention_days or None})
     # Enough threads that every request reaches the gate (companion/limits.py), which bounds the work.
-    threads = app.config["MAX_ACTIVE"] + app.config["MAX_WAITING"] + 4
+    threads = app.config["MAX_ACTIVE"] + app.config["MAX_WAITING"] + app.config["MAX_READS"] + 4
     try:
         # 127.0.0.1 only (DESIGN.md §7); waitress is a production WSGI server.
         server = waitress.create_server(
@@ -108,11 +110,20 @@ def _serve(args) -> int:
     print(message("serve.listening", args.lang, port=args.port), flush=True)
     print(message("serve.data_dir", args.lang, path=app.config["DATA_DIR"]), flush=True)
     print(message("serve.pairing", args.lang, code=code), flush=True)
+    # SIGTERM (a service manager's stop) ends the server as Ctrl-C does, so the history
+    # writes what it batched ("last seen") and closes its connections.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         server.run()
     except KeyboardInterrupt:
         pass
+    finally:
+        history(app).close()
     return 0
+
+
+def _interrupt(_signum, _frame):
+    raise KeyboardInterrupt
 
 
 def _fewer_malloc_arenas() -> None:

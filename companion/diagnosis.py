@@ -3,13 +3,15 @@
 The API and the CLI both call :func:`diagnose`; only the history store (when given) makes the
 answer depend on earlier captures.
 
-A capture seen before is not parsed again (companion/cache.py), and the history store is asked
-about all the page's orders in one read.
+A capture seen before is not parsed again (``pages``, the app's parse cache: companion/cache.py),
+and the history store is asked about all the page's orders in one read.
 """
 
 from __future__ import annotations
 
-from companion import cache
+from dataclasses import dataclass
+from datetime import datetime
+
 from companion import lookups
 from companion import parsing
 from companion import report
@@ -17,10 +19,20 @@ from companion import rules
 from companion.dates import now_kst
 from companion.dates import KST
 from companion.parsing.base import Capture
+from companion.rules.case import steady_span
 from companion.store import HISTORY_SOURCE
 from companion.store import TRACKING_SOURCES
 
 _TRACKING_SOURCES = TRACKING_SOURCES | {HISTORY_SOURCE}  # or known from an earlier tracking page
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A diagnosis and what its replay needs to know (companion/replay.py)."""
+
+    answer: dict
+    recorded: object  # the store's Recorded, None without a store
+    steady: tuple[datetime, datetime]  # capture times [from, until) giving this same answer
 
 
 def diagnose(capture: Capture, lang: str = "ko", store=None, data_dir=None) -> dict:
@@ -29,9 +41,15 @@ def diagnose(capture: Capture, lang: str = "ko", store=None, data_dir=None) -> d
     ``data_dir`` holds the live-lookup settings: with it, the providers the user turned on are
     asked (3 s at most, all together) before the rules run; without it, nothing leaves the machine.
     """
+    return examine(capture, lang, store=store, data_dir=data_dir).answer
+
+
+def examine(capture: Capture, lang: str = "ko", store=None, data_dir=None, pages=None) -> Outcome:
+    """:func:`diagnose`, with what the replay policy needs; ``pages`` is a parse cache
+    (companion/cache.py) or None."""
     # "now" is the capture's time, read in Seoul: every "days since" counts Korean calendar days.
     capture.captured_at = (capture.captured_at or now_kst()).astimezone(KST)
-    page = cache.PAGES.parse(capture, parsing.parse)
+    page = pages.parse(capture, parsing.parse) if pages is not None else parsing.parse(capture)
     first_seen = {} if store is None else store.recall_many(page.orders, capture.captured_at)
     live = None
     if data_dir is not None:
@@ -45,7 +63,6 @@ def diagnose(capture: Capture, lang: str = "ko", store=None, data_dir=None) -> d
         )
         results.append((case, rules.evaluate(case)))
     answer = report.response(page, results, lang)
-    if store is not None:
-        store.record(answer, page, capture.captured_at)
-    return answer
-
+    recorded = store.record(answer, page, capture.captured_at) if store is not None else None
+    times = [e.time for case, _ in results for p in case.parcels for e in p.parcel.events if e.time]
+    return Outcome(answer, recorded, steady_span(capture.captured_at, times))

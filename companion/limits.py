@@ -1,6 +1,9 @@
 """Bounded concurrency: a few requests work at once, a few more may wait, the rest get a
 quick 503 instead of piling up behind a slow page (DESIGN.md §7, "limits"). And bounded
-bodies: a declared ``Content-Length`` over the limit is a 413 before anything else is done."""
+bodies: a declared ``Content-Length`` over the limit is a 413 before anything else is done.
+
+Diagnoses and everything else wait at separate gates: a queue of slow pages never delays the
+order list, the settings or pairing, and health passes no gate at all."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from flask import request
 from companion.errors import ApiError
 
 _FREE = {"api.health"}  # always answered: the popup polls it to show the status
+_DIAGNOSES = {"api.diagnose"}  # the slow ones (a page is parsed); every other endpoint is quick
 
 
 class Gate:
@@ -53,17 +57,24 @@ def refuse_large_bodies(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
-    gate = Gate(app.config["MAX_ACTIVE"], app.config["MAX_WAITING"], app.config["WAIT_SECONDS"])
+    wait = app.config["WAIT_SECONDS"]
+    gates = {
+        "diagnose": Gate(app.config["MAX_ACTIVE"], app.config["MAX_WAITING"], wait),
+        "reads": Gate(app.config["MAX_READS"], app.config["MAX_WAITING"], wait),
+    }
+    app.extensions["parcel_doctor.gates"] = gates
 
     @app.before_request
     def _enter():
         if request.endpoint in _FREE or request.method == "OPTIONS":
             return
+        gate = gates["diagnose" if request.endpoint in _DIAGNOSES else "reads"]
         if not gate.enter():
             raise ApiError(503, "busy", "Parcel Doctor is busy with other pages; try again in a moment.")
-        g.gate_entered = True
+        g.gate_entered = gate
 
     @app.teardown_request
     def _leave(_error=None):
-        if g.pop("gate_entered", False):
+        gate = g.pop("gate_entered", None)
+        if gate is not None:
             gate.leave()

@@ -2,18 +2,30 @@
 
 It is what lets the order list (which shows no tracking) say more than "not checked": parcels
 and events seen on earlier tracking-page captures are merged back into a list-page order.
-WAL with ``synchronous=FULL``: a diagnosis is acknowledged only after its write is durable.
+WAL with ``synchronous=FULL``: a diagnosis is acknowledged (HTTP 200) only after what it
+taught the store (a new order, status, parcel, event or diagnosis) is durable. The one thing
+written later is "last seen" when nothing else about an order changed (a repeat, a re-render):
+it is kept in memory and written in a batch within :data:`FLUSH_SECONDS`, and at a graceful
+exit; a kill -9 can lose at most those last few seconds of "last seen", never an order.
 Nothing personal is stored: orders, parcel numbers, carrier events and our own diagnosis.
+
+Each thread keeps its own connection (the server's threads are few and long-lived): opening and
+closing one per call checkpointed the WAL and deleted it each time, about six ``fdatasync``
+calls per diagnosis where one is needed.
 """
 
 from __future__ import annotations
 
+import atexit
 import base64
 import json
 import logging
 import sqlite3
+import os
 import threading
+import weakref
 from contextlib import contextmanager
+from dataclasses import dataclass
 from dataclasses import replace
 from datetime import date
 from datetime import datetime
@@ -36,6 +48,7 @@ HISTORY_SOURCE = "history: tracking"
 # The sources (Order.sources) that mean the order's tracking itself was read.
 TRACKING_SOURCES = frozenset({"tracking page", "tracking JSON", "Cainiao JSON"})
 _CHUNK = 500  # order ids per query (SQLite allows at least 999 parameters)
+FLUSH_SECONDS = 2.0  # a "last seen"-only update is on disk at most this long after its answer
 
 # Each migration runs once, in order; the schema version is the number applied.
 MIGRATIONS = (
@@ -80,12 +93,127 @@ MIGRATIONS = (
 )
 
 
+_OPEN: "weakref.WeakSet[History]" = weakref.WeakSet()
+
+
+@atexit.register
+def _close_all() -> None:
+    """At a graceful exit every history writes its pending "last seen" and closes."""
+    for history in list(_OPEN):
+        history.close()
+
+
 class StorageUnavailable(Exception):
     """The database cannot be written or read now (read-only, disk full, locked too long)."""
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """What :meth:`History.record` did: ``changed`` when it wrote anything but "last seen";
+    ``recall_changed`` when a later recall of the same orders would read something new into a
+    diagnosis (an undated event now has a first-seen time)."""
+
+    changed: bool
+    recall_changed: bool
+
+
+class _Connections:
+    """One SQLite connection per thread for one database file, and the "last seen" times not
+    written yet. Kept apart from :class:`History` so that closing it at exit (or when the
+    history is garbage collected) needs nothing of the History itself."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.local = threading.local()
+        self.lock = threading.Lock()
+        self.all: list[sqlite3.Connection] = []
+        self.epoch = 0  # moves when the files were moved aside: every connection reopens
+
+    def get(self) -> sqlite3.Connection:
+        held = getattr(self.local, "held", None)
+        stale = None
+        if held is not None:
+            conn, epoch, files = held
+            if epoch == self.epoch and files == self.identity():
+                return conn
+            # The files were moved aside, or replaced under this connection. It is closed only
+            # after the new one is open: closing the last connection checkpoints its WAL into
+            # whatever file now has the name, and would bring a replaced file back to life.
+            stale, self.local.held = conn, None
+        try:
+            conn = self._open()
+        finally:
+            if stale is not None:
+                self._close(stale)
+        self.local.held = (conn, self.epoch, self.identity())
+        return conn
+
+    def _open(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA user_version").fetchone()  # a first read opens (or makes) the WAL
+        except BaseException:
+            conn.close()
+            raise
+        conn.row_factory = sqlite3.Row
+        _private_files(self.path)
+        with self.lock:
+            self.all.append(conn)
+        return conn
+
+    def identity(self) -> tuple:
+        """Which files the database and its WAL are (device and inode): two ``stat`` calls."""
+        found = []
+        for suffix in ("", "-wal"):
+            try:
+                info = os.stat(f"{self.path}{suffix}")
+                found.append((info.st_dev, info.st_ino))
+            except OSError:
+                found.append(None)
+        return tuple(found)
+
+    def drop(self) -> None:
+        """Close this thread's connection (after an error: the next call starts afresh)."""
+        held = getattr(self.local, "held", None)
+        self.local.held = None
+        if held is not None:
+            self._close(held[0])
+
+    def _close(self, conn: sqlite3.Connection) -> None:
+        with self.lock:
+            if conn in self.all:
+                self.all.remove(conn)
+        try:
+            conn.close()
+        except sqlite3.Error:
+            pass
+
+    def close_all(self) -> None:
+        with self.lock:
+            conns, self.all = self.all, []
+        for conn in conns:
+            try:
+                conn.close()
+            except sqlite3.Error:
+                pass
+
+
+def _private_files(path: Path) -> None:
+    """The database and its WAL and shared-memory files: owner only (DESIGN.md §7)."""
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            if os.stat(f"{path}{suffix}").st_mode & 0o077:
+                os.chmod(f"{path}{suffix}", 0o600)
+        except OSError:
+            pass
+
+
 class History:
-    """One SQLite file; a short-lived connection per call, so any thread may use it.
+    """One SQLite file, one connection per thread that uses it; :meth:`close` closes them all
+    (also done at exit, after the last "last seen" times are written).
 
     A file that is not a database any more (corrupted on disk) is moved aside with a warning
     and a new one is started: losing history is better than refusing every diagnosis. A file
@@ -96,22 +224,55 @@ class History:
     def __init__(self, path: Path, retention_days: int | None = None):
         self.path = Path(path)
         self.retention_days = retention_days
-        self._lock = threading.RLock()
-        self.generation = 0  # this process's writes so far: see :meth:`state`
+        self._lock = threading.RLock()  # one writer at a time in this process
+        self.generation = 0  # this process's writes of content so far: see :meth:`state`
+        self._external = 0  # times the files were found changed by someone else
+        self._files: tuple = ()
+        self._pool = _Connections(self.path)
+        self._pending: dict[str, str] = {}  # order id -> "last seen" not written yet
+        self._pending_lock = threading.Lock()
+        self._closed = threading.Event()
+        self._flusher: threading.Thread | None = None
+        self._finalizer = weakref.finalize(self, _Connections.close_all, self._pool)
+        _OPEN.add(self)
         self._guarded(self.migrate)
 
     @contextmanager
     def connect(self):
-        conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        """This thread's connection; any SQLite error closes it, so the next call opens afresh."""
+        conn = self._pool.get()
         try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=FULL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            conn.row_factory = sqlite3.Row
-            self._private_files()
             yield conn
-        finally:
-            conn.close()
+        except BaseException as error:
+            if conn.in_transaction:
+                try:
+                    conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+            if isinstance(error, sqlite3.Error):
+                self._pool.drop()
+            raise
+
+    @contextmanager
+    def _writing(self):
+        """This process's only writer, on a file that can be written, in one transaction; the
+        files' state afterwards is ours (see :meth:`state`)."""
+        with self._lock, self.connect() as conn:
+            if self._stat_files() != self._files:
+                self._external += 1  # another process wrote since our last write
+            # An open connection keeps writing into its WAL even when the database file itself
+            # was made read-only (chmod, chattr +i): ask the file system first, as a new
+            # connection would have. One access() call.
+            if not os.access(self.path, os.W_OK):
+                raise sqlite3.OperationalError("attempt to write a readonly database")
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            finally:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                self._files = self._stat_files()
 
     def migrate(self) -> None:
         with self._lock, self.connect() as conn:
@@ -124,16 +285,17 @@ class History:
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version={number}")
                 conn.execute("COMMIT")
+            self._files = self._stat_files()
 
-    def _private_files(self) -> None:
-        """The database and its WAL and shared-memory files: owner only (DESIGN.md §7)."""
-        for suffix in ("", "-wal", "-shm"):
-            path = self.path.with_name(self.path.name + suffix)
-            try:
-                if path.stat().st_mode & 0o077:
-                    path.chmod(0o600)
-            except OSError:
-                pass
+    def close(self) -> None:
+        """Write the pending "last seen" times and close every connection (idempotent)."""
+        self._closed.set()
+        flusher = self._flusher
+        if flusher is not None and flusher is not threading.current_thread():
+            flusher.join(10)
+        self.flush()
+        self._finalizer()
+        _OPEN.discard(self)
 
     def _guarded(self, operation, *args):
         """Run ``operation``; move a corrupt file aside and retry once; report the unwritable."""
@@ -156,6 +318,8 @@ class History:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         with self._lock:
             self.generation += 1
+            self._pool.epoch += 1  # every thread's connection still points at the old file
+            self._pool.drop()
             for suffix in ("", "-wal", "-shm"):
                 path = self.path.with_name(self.path.name + suffix)
                 if path.exists():
@@ -248,30 +412,36 @@ class History:
 
     # -- writing -----------------------------------------------------------------------
 
-    def record(self, answer: dict, page: Page, now: datetime) -> None:
-        """Keep every order of an answer, its parcels and each new event, in one transaction."""
-        self._guarded(self._record, answer, page, now)
+    def record(self, answer: dict, page: Page, now: datetime) -> Recorded:
+        """Keep every order of an answer, its parcels and each new event, in one transaction.
 
-    def _record(self, answer: dict, page: Page, now: datetime) -> None:
+        Rows whose content is unchanged are not rewritten; when only "last seen" moves, nothing
+        is written now (it is batched: :meth:`touch`), so a repeat costs no ``fsync``."""
+        recorded = self._guarded(self._record, answer, page, now)
+        self.touch([item["order_id"] for item in answer["orders"]], now)
+        return recorded
+
+    def _record(self, answer: dict, page: Page, now: datetime) -> Recorded:
         by_id = {o.order_id: o for o in page.orders}
         seen = now.isoformat()
-        with self._lock, self.connect() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                for item in answer["orders"]:
-                    order = by_id.get(item["order_id"])
-                    if order is not None:
-                        self._record_order(conn, item, order, seen)
-                if self.retention_days:
-                    cutoff = (now - timedelta(days=self.retention_days)).isoformat()
-                    conn.execute("DELETE FROM orders WHERE last_seen < ?", (cutoff,))
-                conn.execute("COMMIT")
+        undated = 0
+        with self._writing() as conn:
+            before = conn.total_changes
+            for item in answer["orders"]:
+                order = by_id.get(item["order_id"])
+                if order is not None:
+                    undated += self._record_order(conn, item, order, seen)
+            if self.retention_days:
+                cutoff = (now - timedelta(days=self.retention_days)).isoformat()
+                conn.execute("DELETE FROM orders WHERE last_seen < ?", (cutoff,))
+            changed = conn.total_changes != before
+            if changed:
                 self.generation += 1
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
+        return Recorded(changed=changed, recall_changed=undated > 0)
 
-    def _record_order(self, conn, item: dict, order: Order, seen: str) -> None:
+    def _record_order(self, conn, item: dict, order: Order, seen: str) -> int:
+        """Write one order where anything but "last seen" changed; the number of undated
+        events new to the store."""
         tracking = int(bool(TRACKING_SOURCES.intersection(order.sources)))
         conn.execute(
             """
@@ -285,6 +455,13 @@ class History:
                 diagnosis = excluded.diagnosis,
                 parcels = excluded.parcels,
                 last_seen = MAX(orders.last_seen, excluded.last_seen)
+            WHERE (orders.status, orders.status_text, orders.ordered_on, orders.tracking_seen, orders.diagnosis, orders.parcels)
+                IS NOT (CASE WHEN excluded.status = 'unknown' THEN orders.status ELSE excluded.status END,
+                        CASE WHEN excluded.status_text = '' THEN orders.status_text ELSE excluded.status_text END,
+                        COALESCE(excluded.ordered_on, orders.ordered_on),
+                        MAX(orders.tracking_seen, excluded.tracking_seen),
+                        excluded.diagnosis,
+                        excluded.parcels)
             """,
             (
                 order.order_id,
@@ -299,7 +476,8 @@ class History:
             ),
         )
         if HISTORY_SOURCE in order.sources:
-            return  # the parcels came from here; writing them back would change nothing
+            return 0  # the parcels came from here; writing them back would change nothing
+        undated = 0
         for parcel in order.parcels:
             number = parcel.tracking_number or ""
             conn.execute(
@@ -310,17 +488,73 @@ class History:
                     service = COALESCE(excluded.service, parcels.service),
                     carrier_name = COALESCE(excluded.carrier_name, parcels.carrier_name),
                     domestic_number = COALESCE(excluded.domestic_number, parcels.domestic_number)
+                WHERE (parcels.service, parcels.carrier_name, parcels.domestic_number)
+                    IS NOT (COALESCE(excluded.service, parcels.service),
+                            COALESCE(excluded.carrier_name, parcels.carrier_name),
+                            COALESCE(excluded.domestic_number, parcels.domestic_number))
                 """,
                 (order.order_id, number, parcel.service, parcel.carrier_name, parcel.domestic_number, seen),
             )
-            conn.executemany(
+            rows = [
+                (order.order_id, number, e.time.isoformat() if e.time else "", e.code or "", e.text, e.title, e.milestone, seen, e.source)
+                for e in parcel.events
+            ]
+            insert = (
                 "INSERT OR IGNORE INTO events (order_id, tracking_number, time, code, text, title, milestone, first_seen, source)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (order.order_id, number, e.time.isoformat() if e.time else "", e.code or "", e.text, e.title, e.milestone, seen, e.source)
-                    for e in parcel.events
-                ],
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
             )
+            conn.executemany(insert, [row for row in rows if row[2]])
+            undated_rows = [row for row in rows if not row[2]]
+            if undated_rows:
+                undated += conn.executemany(insert, undated_rows).rowcount
+        return undated
+
+    def touch(self, order_ids: list[str], now: datetime) -> None:
+        """These orders were seen at ``now``: written within :data:`FLUSH_SECONDS` (batched)."""
+        seen = now.isoformat()
+        with self._pending_lock:
+            for order_id in order_ids:
+                if self._pending.get(order_id, "") < seen:
+                    self._pending[order_id] = seen
+            if self._pending and self._flusher is None and not self._closed.is_set():
+                self._flusher = threading.Thread(target=self._flush_soon, name="history-flush", daemon=True)
+                self._flusher.start()
+
+    def _flush_soon(self) -> None:
+        """Gather a few seconds' worth, write them at once; end when nothing is left to write
+        (the next :meth:`touch` starts another)."""
+        while not self._closed.wait(FLUSH_SECONDS):
+            self.flush()
+            with self._pending_lock:
+                if not self._pending:
+                    self._flusher = None
+                    return
+
+    def flush(self) -> None:
+        """Write the pending "last seen" times now (kept for the next try if the disk refuses)."""
+        with self._pending_lock:
+            pending, self._pending = self._pending, {}
+        if not pending:
+            return
+        try:
+            self._guarded(self._write_last_seen, pending)
+        except StorageUnavailable:
+            with self._pending_lock:
+                for order_id, seen in pending.items():
+                    if self._pending.get(order_id, "") < seen:
+                        self._pending[order_id] = seen
+
+    def _write_last_seen(self, pending: dict[str, str]) -> None:
+        with self._writing() as conn:
+            conn.executemany(
+                "UPDATE orders SET last_seen = ? WHERE order_id = ? AND last_seen < ?",
+                [(seen, order_id, seen) for order_id, seen in pending.items()],
+            )
+            if self.retention_days:
+                latest = datetime.fromisoformat(max(pending.values()))
+                cutoff = (latest - timedelta(days=self.retention_days)).isoformat()
+                if conn.execute("DELETE FROM orders WHERE last_seen < ?", (cutoff,)).rowcount:
+                    self.generation += 1  # forgetting an order changes what a diagnosis recalls
 
     # -- the /v1/orders resource -------------------------------------------------------
 
@@ -328,6 +562,7 @@ class History:
         """Most recently seen first; the cursor is opaque to callers."""
         if cursor:
             decode_cursor(cursor)  # a bad cursor is the caller's error, raised before any I/O
+        self.flush()  # "last seen" orders the list: what was acknowledged is listed
         return self._guarded(self._list_orders, limit, cursor)
 
     def _list_orders(self, limit: int, cursor: str | None) -> tuple[list[dict], str | None]:
@@ -360,23 +595,34 @@ class History:
         return self._guarded(self._forget, order_id)
 
     def _forget(self, order_id: str) -> bool:
-        with self._lock, self.connect() as conn:
+        with self._pending_lock:
+            self._pending.pop(order_id, None)
+        with self._writing() as conn:
             self.generation += 1
             return conn.execute("DELETE FROM orders WHERE order_id = ?", (order_id,)).rowcount > 0
 
     def state(self) -> tuple:
-        """What the stored history is now, cheaply: this process's write count and the files'
-        size and time (which also move when another process writes). Equal states mean the
-        same history, so an answer computed from it may be given again."""
+        """What the stored history is now, cheaply: this process's content writes so far, and
+        how many times the files were found changed by another process (their size and time
+        moved since our own last write). Equal states mean the same history, so an answer
+        computed from it may be given again. "Last seen" alone does not count: no diagnosis
+        reads it."""
         with self._lock:
-            files = []
-            for suffix in ("", "-wal"):
-                try:
-                    info = self.path.with_name(self.path.name + suffix).stat()
-                    files.append((info.st_mtime_ns, info.st_size))
-                except OSError:
-                    files.append(None)
-            return (self.generation, *files)
+            files = self._stat_files()
+            if files != self._files:
+                self._files = files
+                self._external += 1
+            return (self.generation, self._external)
+
+    def _stat_files(self) -> tuple:
+        files = []
+        for suffix in ("", "-wal"):
+            try:
+                info = os.stat(f"{self.path}{suffix}")
+                files.append((info.st_ino, info.st_mtime_ns, info.st_size))
+            except OSError:
+                files.append(None)
+        return tuple(files)
 
 
 EXPORT_FORMAT = "parcel-doctor/history"
@@ -388,6 +634,7 @@ def export_history(history: History) -> dict:
     """Everything the store holds, as plain JSON (the JSON columns as objects, not strings)."""
 
     def dump():
+        history.flush()
         with history.connect() as conn:
             tables = {}
             for table in _TABLES:
@@ -409,23 +656,17 @@ def import_history(history: History, data: dict) -> int:
     tables = history_file.check(data, EXPORT_FORMAT, len(MIGRATIONS))
 
     def load():
-        with history._lock, history.connect() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                for table in _TABLES:
-                    columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
-                    for item in tables[table]:
-                        values = [
-                            json.dumps(item[c], ensure_ascii=False) if c in _JSON_COLUMNS.get(table, ()) else item[c]
-                            for c in columns
-                        ]
-                        placeholders = ", ".join("?" for _ in columns)
-                        conn.execute(f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", values)
-                conn.execute("COMMIT")
-                history.generation += 1
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
+        with history._writing() as conn:
+            for table in _TABLES:
+                columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+                for item in tables[table]:
+                    values = [
+                        json.dumps(item[c], ensure_ascii=False) if c in _JSON_COLUMNS.get(table, ()) else item[c]
+                        for c in columns
+                    ]
+                    placeholders = ", ".join("?" for _ in columns)
+                    conn.execute(f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", values)
+            history.generation += 1
         return len(tables["orders"])
 
     return history._guarded(load)
@@ -469,6 +710,8 @@ def history(app: Flask) -> History:
 
 
 def init_app(app: Flask) -> None:
+    """The app's history; its connections close (and "last seen" is written) at exit, or
+    earlier with ``history(app).close()``."""
     app.extensions["parcel_doctor.history"] = History(
         Path(app.config["DATA_DIR"]) / "history.sqlite3", retention_days=app.config.get("RETENTION_DAYS")
     )

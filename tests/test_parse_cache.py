@@ -13,7 +13,7 @@ import pytest
 from companion import cache
 from companion import dates
 from companion import parsing
-from companion.diagnosis import diagnose
+from companion.diagnosis import examine
 from companion.parsing.base import Capture
 from tests.conftest import FIXTURES
 
@@ -36,29 +36,33 @@ def capture_of(path: Path) -> Capture:
     )
 
 
+PAGES = cache.ParseCache()
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
-    cache.PAGES.clear()
+    PAGES.clear()
     yield
-    cache.PAGES.clear()
+    PAGES.clear()
 
 
 @pytest.mark.parametrize("path", CAPTURES, ids=name_of)
 def test_an_answer_from_the_cache_is_the_fresh_one(path):
     capture = capture_of(path)
-    fresh = diagnose(copy.deepcopy(capture))
-    again = diagnose(copy.deepcopy(capture))  # from the parse cache this time
+    fresh = examine(copy.deepcopy(capture), pages=PAGES).answer
+    again = examine(copy.deepcopy(capture), pages=PAGES).answer  # from the parse cache this time
+    assert PAGES.hits == 1
     assert json.dumps(again, ensure_ascii=False) == json.dumps(fresh, ensure_ascii=False)
 
 
 def test_a_repeat_is_parsed_once_and_its_copy_is_its_own():
     capture = capture_of(FIXTURES / "order_list" / "ko_page2.capture.json")
-    first = cache.PAGES.parse(copy.deepcopy(capture), parsing.parse)
+    first = PAGES.parse(copy.deepcopy(capture), parsing.parse)
     first.orders[0].sources.append("changed by the diagnosis")
     first.orders.pop()
-    hits = cache.PAGES.hits
-    second = cache.PAGES.parse(copy.deepcopy(capture), parsing.parse)
-    assert cache.PAGES.hits == hits + 1
+    hits = PAGES.hits
+    second = PAGES.parse(copy.deepcopy(capture), parsing.parse)
+    assert PAGES.hits == hits + 1
     assert second == parsing.parse(copy.deepcopy(capture))
 
 

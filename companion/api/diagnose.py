@@ -1,49 +1,34 @@
-"""``POST /v1/diagnose``: a capture in, a diagnosis per order out (DESIGN.md §3)."""
+"""``POST /v1/diagnose``: a capture in, a diagnosis per order out (DESIGN.md §3).
+
+The view reads the request; whether an answer may be given again is the replay policy's
+(companion/replay.py), the diagnosis is companion/diagnosis.py's."""
 
 from urllib.parse import urlsplit
 
 from flask import current_app
-from flask import jsonify
 from flask import request
 
 from companion import dates
+from companion import replay
 from companion.api import bp
-from companion.api.replay import Replay
-from companion.api.replay import settings_state
 from companion.api.body import field
 from companion.api.body import json_object
-from companion.diagnosis import diagnose as run
 from companion.errors import ApiError
-from companion.lookups import settings as lookup_settings
 from companion.parsing.base import Capture
-from companion.store import history
-
-# A capture time outside these years is a mistake, and one near either end of the calendar
-# overflows the date arithmetic ("0001-01-01T00:00:00+14:00" has no time in Seoul at all).
-_YEARS = (2000, 2099)
 
 
 @bp.post("/diagnose")
 def diagnose():
-    store, data_dir = history(current_app), current_app.config["DATA_DIR"]
-    replay = current_app.extensions.setdefault("parcel_doctor.replay", Replay())
-    digest = before = None
+    key = None
     if request.is_json:  # a replay still answers only what a full diagnosis would accept
-        digest = Replay.digest(request.get_data(cache=True))
-        before = (store.state(), settings_state(data_dir))
-        again = replay.get(digest, before)
+        key = replay.Key.of(request.get_data(cache=True))
+        again = replay.answer_again(current_app, key)
         if again is not None:
             return current_app.response_class(again, mimetype="application/json")
-    capture, lang = capture_from(json_object())
-    explicit_time = capture.captured_at is not None  # without it, "now" moves: never replayed
-    response = jsonify(run(capture, lang=lang, store=store, data_dir=data_dir))
-    if digest is None or not explicit_time:
-        return response
-    after = (store.state(), settings_state(data_dir))
-    only_ours = after[0][0] == before[0][0] + 1  # no other write raced this diagnosis
-    if only_ours and not lookup_settings.load(data_dir).any_enabled:
-        replay.put(digest, after, response.get_data())
-    return response
+    body = json_object()
+    capture, lang = capture_from(body)
+    captured_text = body["captured_at"] if capture.captured_at is not None else None
+    return replay.diagnose(current_app, capture, lang, key, captured_text)
 
 
 def capture_from(body: dict) -> tuple[Capture, str]:
@@ -62,8 +47,8 @@ def capture_from(body: dict) -> tuple[Capture, str]:
     captured_at = dates.parse_iso(captured_text) if captured_text is not None else None
     if captured_text is not None and captured_at is None:
         raise ApiError(400, "invalid_field", "'captured_at' must be an ISO 8601 time like 2026-09-29T10:00:00+09:00.")
-    if captured_at is not None and not _YEARS[0] <= captured_at.year <= _YEARS[1]:
-        raise ApiError(400, "invalid_field", f"'captured_at' must fall in the years {_YEARS[0]}–{_YEARS[1]}.")
+    if captured_at is not None and not replay.YEARS[0] <= captured_at.year <= replay.YEARS[1]:
+        raise ApiError(400, "invalid_field", f"'captured_at' must fall in the years {replay.YEARS[0]}–{replay.YEARS[1]}.")
     lang = field(body, "lang", str, limit=8) or "ko"
     if lang not in ("ko", "en"):
         raise ApiError(400, "invalid_field", "'lang' must be 'ko' or 'en'.")

@@ -14,7 +14,6 @@ from companion.api import bp
 from companion.api.body import json_object
 from companion.errors import ApiError
 from companion.lookups import settings as lookup_settings
-from companion.lookups.cache import LookupCache
 
 
 def _lang() -> str:
@@ -37,12 +36,9 @@ def put_settings():
     body = json_object()
     data_dir = current_app.config["DATA_DIR"]
     try:
-        settings, turned_off = lookup_settings.update(data_dir, body)
+        settings, _ = lookup_settings.update(data_dir, body)
     except lookup_settings.SettingsError as error:
         raise ApiError(error.status, error.code, error.message) from None
     except OSError:
         raise ApiError(503, "storage_unavailable", "Parcel Doctor cannot save its settings right now (read-only or full disk?). Nothing was changed.") from None
-    cache = LookupCache(data_dir)
-    for provider_id in turned_off:
-        cache.forget(provider_id)  # what an off provider said is not used, so not kept either
     return jsonify(lookup_settings.public(settings, lang))

@@ -169,11 +169,17 @@ def public(settings: Settings, lang: str = "ko") -> dict:
 
 def update(data_dir, body) -> tuple[Settings, list[str]]:
     """Apply a ``PUT /v1/settings`` body strictly, save, and return the new settings and the
-    ids of the providers it turned off (their cached answers are dropped by the caller)."""
+    ids of the providers it turned off. What an off provider said is not used, so not kept
+    either: its cached answers are dropped here."""
+    from companion.lookups.cache import LookupCache
+
     with _lock:
         current = load(data_dir)
         changed = apply(current, body)
         save(data_dir, current)
+    cache = LookupCache(data_dir)
+    for provider_id in changed:
+        cache.forget(provider_id)
     return current, changed
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
 from datetime import datetime
+from datetime import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -206,3 +207,20 @@ def _domestic(parcel: Parcel, identity) -> tuple:
 def future_limit(now: datetime) -> datetime:
     """Events later than this are impossible (the carrier's clock or data is wrong)."""
     return now + timedelta(days=1)
+
+
+def steady_span(now: datetime, event_times: list[datetime]) -> tuple[datetime, datetime]:
+    """The capture times [from, until) around ``now`` that the rules answer exactly as at ``now``.
+
+    The rules count Seoul calendar days (``Case.today``), so the span is at most ``now``'s day;
+    the one comparison at a time of day is :func:`future_limit`, so it ends (or starts) where an
+    event crosses it."""
+    start = datetime.combine(now.date(), time(0), now.tzinfo)
+    end = start + timedelta(days=1)
+    for when in event_times:
+        edge = when - timedelta(days=1)  # the capture time at which ``when`` stops being "future"
+        if start < edge <= now:
+            start = edge
+        elif now < edge < end:
+            end = edge
+    return start, end

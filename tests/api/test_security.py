@@ -153,16 +153,16 @@ def test_past_the_queue_bound_a_request_gets_a_quick_503(tmp_path, monkeypatch):
     app.test_client_class = LocalClient
     auth = {"Authorization": f"Bearer {Credentials(tmp_path).token()}"}
     release, inside = threading.Event(), threading.Event()
-    from companion.api import diagnose as route
+    from companion import replay as route
 
-    real = route.run
+    real = route.examine
 
     def slow(*args, **kwargs):
         inside.set()
         release.wait(10)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(route, "run", slow)
+    monkeypatch.setattr(route, "examine", slow)
     first = threading.Thread(target=lambda: app.test_client().post("/v1/diagnose", json={"html": "<p/>"}, headers=auth))
     first.start()
     assert inside.wait(5)

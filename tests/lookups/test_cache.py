@@ -91,3 +91,16 @@ def test_an_unwritable_data_dir_is_no_reason_to_fail(tmp_path):
     cache = LookupCache(blocked / "sub")
     cache.put(result())
     assert cache.get("cainiao", "LP00432912345678") is None
+
+
+def test_turning_a_provider_off_drops_what_it_said(data_dir):
+    """One place decides it (the settings' update), so the API and any other caller agree."""
+    from companion.lookups import settings
+
+    settings.update(data_dir, {"providers": {"cainiao": {"enabled": True}, "kr.hanjin": {"enabled": True}}})
+    cache = LookupCache(data_dir)
+    cache.put(result())
+    cache.put(result(provider="kr.hanjin"))
+    settings.update(data_dir, {"providers": {"cainiao": {"enabled": False}}})
+    assert cache.get("cainiao", "LP00432912345678") is None
+    assert cache.get("kr.hanjin", "LP00432912345678") is not None

@@ -1,0 +1,177 @@
+"""An answer given again, without a second diagnosis, when it would be byte for byte the same.
+
+The extension sends a page again whenever it re-renders: the same capture with a ``captured_at``
+a few seconds later. The answer depends on nothing else than the capture, its Seoul day (the
+rules count calendar days), the history store and the live-lookup settings, and on the time of
+day only where an event crosses "more than a day in the future" (``rules.case.steady_span``).
+So a request is keyed by its body with the ``captured_at`` value masked, found by a byte scan
+(no JSON decoding), and answered again while:
+
+- the history store holds what it held when the answer was made (``History.state``: its own
+  content writes and any other process's), and the live-lookup settings file has not changed;
+- the new ``captured_at`` falls in the span of capture times that give the same answer;
+- no live lookup is on (their data moves on its own).
+
+An answer is kept only when nothing but its own diagnosis wrote to the store meanwhile, and
+that write teaches a later recall nothing the answer lacks (an undated event first seen now).
+A replay still counts as seeing the orders again: their "last seen" moves, batched
+(``History.touch``), as a full diagnosis of an unchanged capture does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import Flask
+from flask import Response
+
+from companion import dates
+from companion.cache import ParseCache
+from companion.diagnosis import examine
+from companion.lookups import settings as lookup_settings
+from companion.parsing.base import Capture
+from companion.store import history
+
+# A repeat follows its original closely (a re-render, a second look): a few recent answers are
+# enough, and the companion's memory stays small (a 200-order answer is about 250 KB).
+MAX_ENTRIES = 16
+MAX_BYTES = 4 * 1024 * 1024
+
+# A capture time outside these years is a mistake, and one near either end of the calendar
+# overflows the date arithmetic ("0001-01-01T00:00:00+14:00" has no time in Seoul at all).
+YEARS = (2000, 2099)
+
+_NAME = b"captured_at"
+# The key and its value as JSON writes them: a value of these characters only is a JSON string
+# as written (nothing escaped), so a body that differs only there is as well-formed as the first.
+_FIELD = re.compile(rb'"captured_at"[ \t\r\n]*:[ \t\r\n]*"([0-9A-Za-z:+\-.]{1,64})"')
+# "\u0063aptured_at" spells the same key: a body escaping any printable ASCII is keyed whole.
+_ASCII_ESCAPE = re.compile(rb"\\u00[2-7][0-9A-Fa-f]")
+
+
+@dataclass(frozen=True)
+class Key:
+    """A request body's key: the digest of the body with its ``captured_at`` value masked, and
+    that value; or, when the value cannot be told apart by a byte scan, the whole body's digest."""
+
+    digest: bytes
+    captured: str | None  # the masked value; None for a whole-body key
+
+    @classmethod
+    def of(cls, raw: bytes) -> "Key":
+        # Exactly one "captured_at" in the whole body, spelled out: it is the top-level key
+        # whenever the decoded body has one (checked when an answer is kept: see remember()).
+        if raw.count(_NAME) == 1 and not _ASCII_ESCAPE.search(raw):
+            found = _FIELD.search(raw)
+            if found is not None:
+                digest = hashlib.sha256(raw[: found.start(1)])
+                digest.update(b"\0")  # never in a JSON text: the masked spot is unambiguous
+                digest.update(raw[found.end(1) :])
+                return cls(digest.digest(), found.group(1).decode("ascii"))
+        return cls(hashlib.sha256(raw).digest(), None)
+
+
+@dataclass(frozen=True)
+class Entry:
+    state: tuple  # the store's and the settings' state the answer was made on
+    steady: tuple[datetime, datetime]  # the capture times [from, until) giving this answer
+    order_ids: tuple[str, ...]
+    answer: bytes
+
+
+class Replay:
+    """A small LRU of answers by :class:`Key` digest."""
+
+    def __init__(self):
+        self._items: OrderedDict[bytes, Entry] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, digest: bytes) -> Entry | None:
+        with self._lock:
+            entry = self._items.get(digest)
+            if entry is not None:
+                self._items.move_to_end(digest)
+            return entry
+
+    def put(self, digest: bytes, entry: Entry) -> None:
+        if len(entry.answer) > MAX_BYTES:
+            return
+        with self._lock:
+            old = self._items.pop(digest, None)
+            if old is not None:
+                self._bytes -= len(old.answer)
+            self._items[digest] = entry
+            self._bytes += len(entry.answer)
+            while len(self._items) > MAX_ENTRIES or self._bytes > MAX_BYTES:
+                _, dropped = self._items.popitem(last=False)
+                self._bytes -= len(dropped.answer)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def capture_time(text: str) -> datetime | None:
+    """A ``captured_at`` the API accepts, or None: ISO 8601, in :data:`YEARS`."""
+    when = dates.parse_iso(text)
+    if when is None or not YEARS[0] <= when.year <= YEARS[1]:
+        return None
+    return when
+
+
+def init_app(app: Flask) -> None:
+    """The app's own caches: parsed pages and answers (tests get fresh ones with a fresh app)."""
+    app.extensions["parcel_doctor.pages"] = ParseCache()
+    app.extensions["parcel_doctor.replay"] = Replay()
+
+
+def _state(app: Flask) -> tuple:
+    data_dir = app.config["DATA_DIR"]
+    try:
+        info = lookup_settings.path(data_dir).stat()
+        settings = (info.st_mtime_ns, info.st_size)
+    except OSError:
+        settings = None  # no settings file: every live lookup off
+    return (history(app).state(), settings)
+
+
+def answer_again(app: Flask, key: Key) -> bytes | None:
+    """The kept answer for this request, if it is still exactly what a diagnosis would say."""
+    entry = app.extensions["parcel_doctor.replay"].get(key.digest)
+    if entry is None or entry.state != _state(app):
+        return None
+    if key.captured is not None:
+        when = capture_time(key.captured)
+        if when is None:
+            return None  # refused by a full reading (400): let it say so
+        now = when.astimezone(dates.KST)
+        if not entry.steady[0] <= now < entry.steady[1]:
+            return None
+        history(app).touch(list(entry.order_ids), now)
+    return entry.answer
+
+
+def diagnose(app: Flask, capture: Capture, lang: str, key: Key | None = None, captured_text: str | None = None) -> Response:
+    """A full diagnosis as the API's response; kept for :func:`answer_again` when it may be.
+
+    ``key`` is the request body's, ``captured_text`` its ``captured_at`` as sent (None: "now",
+    which moves, so never kept)."""
+    store, data_dir = history(app), app.config["DATA_DIR"]
+    before = _state(app) if key is not None else None
+    outcome = examine(capture, lang, store=store, data_dir=data_dir, pages=app.extensions["parcel_doctor.pages"])
+    response = app.json.response(outcome.answer)
+    if key is None or captured_text is None or key.captured not in (None, captured_text):
+        return response
+    (generation, external), settings = before
+    recorded = outcome.recorded
+    only_ours = _state(app) == ((generation + recorded.changed, external), settings)
+    if only_ours and not recorded.recall_changed and not lookup_settings.load(data_dir).any_enabled:
+        order_ids = tuple(item["order_id"] for item in outcome.answer["orders"])
+        entry = Entry(_state(app), outcome.steady, order_ids, response.get_data())
+        app.extensions["parcel_doctor.replay"].put(key.digest, entry)
+    return response
