@@ -66,6 +66,14 @@ def _parser() -> argparse.ArgumentParser:
     token.add_argument("--data-dir")
     token.add_argument("--lang", choices=i18n.LANGS, default="ko")
     token.set_defaults(run=_token)
+
+    from companion import autostart
+    from companion import doctor
+    from companion import service
+
+    service.register(sub)
+    autostart.register(sub)
+    doctor.register(sub)
     return parser
 
 
@@ -74,6 +82,8 @@ def _serve(args) -> int:
 
     import waitress
 
+    from companion import __version__
+    from companion import service
     from companion.app import create_app
     from companion.security import Credentials
 
@@ -97,17 +107,12 @@ def _serve(args) -> int:
             inbuf_overflow=app.config["MAX_CONTENT_LENGTH"],
         )
     except OSError:
-        print(message("serve.port_busy", args.lang, port=args.port), file=sys.stderr)
-        return 2
+        return service.port_taken(args.port, args.lang)
     code = Credentials(Path(app.config["DATA_DIR"])).new_pairing_code()
     print(message("serve.listening", args.lang, port=args.port), flush=True)
     print(message("serve.data_dir", args.lang, path=app.config["DATA_DIR"]), flush=True)
     print(message("serve.pairing", args.lang, code=code), flush=True)
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    return 0
+    return service.run(server, Path(app.config["DATA_DIR"]), args.port, __version__, args.lang)
 
 
 def _fewer_malloc_arenas() -> None:
