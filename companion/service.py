@@ -187,7 +187,10 @@ def _alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    try:  # an ended child its parent has not reaped yet (a zombie) is not running
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 def live_lookups_on(data_dir: Path, lang: str) -> list[str]:
