@@ -23,7 +23,7 @@ from pathlib import Path
 from companion import datadir
 from companion.i18n import message
 
-PRIVATE_FILES = ("token", "pairing.json", "origins.json", "settings.json", "serve.json", "history.sqlite3", "lookups.sqlite3")
+PRIVATE_FILES = ("token", "pairing.json", "origins.json", "settings.json", "serve.json", "lookup-errors.json", "history.sqlite3", "lookups.sqlite3")
 MIN_FREE_BYTES = 200 * 1024 * 1024  # a diagnosis writes little, but SQLite needs room for its WAL
 
 
@@ -146,6 +146,7 @@ def check_disk(path: Path, lang: str) -> list[Finding]:
 
 def check_lookups(path: Path, lang: str) -> list[Finding]:
     from companion.lookups import OFF_SWITCH
+    from companion.lookups import last_errors
     from companion.lookups import settings as lookup_settings
     from companion.lookups.providers import ALL
 
@@ -154,11 +155,16 @@ def check_lookups(path: Path, lang: str) -> list[Finding]:
     if not on:
         return [Finding(True, message("doctor.lookups_off", lang))]
     out = [Finding(True, message("doctor.lookups_on", lang, names=", ".join(p.display_name(lang) for p in on)))]
-    if os.environ.get(OFF_SWITCH, "").lower() == "off":
+    if os.environ.get(OFF_SWITCH, "").strip().lower() in ("0", "off", "no", "false"):  # as lookups reads it
         out.append(Finding(False, message("doctor.lookups_switched_off", lang, name=OFF_SWITCH), f"unset {OFF_SWITCH}"))
+    latest = last_errors.read(path)
     for provider in on:
         if provider.needs_key and not chosen.key(provider.id):
             out.append(Finding(False, message("doctor.lookups_no_key", lang, name=provider.display_name(lang)), message("doctor.fix_in_popup", lang)))
+        problem = latest.get(provider.id)
+        if problem:
+            said = problem.get("ko" if lang == "ko" else "en", "")
+            out.append(Finding(True, message("doctor.lookups_last_error", lang, at=str(problem.get("at", "?"))[:16].replace("T", " "), text=said)))
     return out
 
 
