@@ -73,7 +73,13 @@ def check_port(port: int, lang: str) -> list[Finding]:
             sock.bind(("127.0.0.1", port))
         except OSError:
             return [Finding(False, message("doctor.port_other", lang, port=port), f"parcel-doctor serve --port {port + 1}")]
-    return [Finding(False, message("doctor.port_free", lang, port=port), "parcel-doctor autostart enable")]
+    from companion import autostart
+
+    option = f" --port {port}" if port != autostart.DEFAULT_PORT else ""
+    platform = autostart.current_platform()
+    # With autostart on, starting it by hand is what helps now; otherwise autostart does both.
+    fix = "parcel-doctor serve" if platform and autostart.is_enabled(platform) else "parcel-doctor autostart enable"
+    return [Finding(False, message("doctor.port_free", lang, port=port), fix + option)]
 
 
 def check_pairing(path: Path, lang: str) -> list[Finding]:

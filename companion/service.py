@@ -297,8 +297,8 @@ def register(sub) -> None:
 
 
 def _status_command(args) -> int:
-    return status(args.port, datadir.resolve(args.data_dir), args.lang)
+    return status(args.port, datadir.locate(args.data_dir), args.lang)  # only looks: nothing created
 
 
 def _stop_command(args) -> int:
-    return stop(args.port, datadir.resolve(args.data_dir), args.lang)
+    return stop(args.port, datadir.locate(args.data_dir), args.lang)

@@ -55,7 +55,7 @@ def test_doctor_names_each_problem_and_the_command_that_fixes_it(tmp_path, capsy
     assert f"chmod -R go-rwx '{data}'" in commands
     assert f"parcel-doctor serve --port {port + 1}" in commands
     assert "parcel-doctor token --pairing-code" in commands
-    assert any(c.startswith("parcel-doctor autostart enable") for c in commands)
+    assert f"parcel-doctor autostart enable --port {port}" in commands
     assert "고칠 점" in out
     # doctor only looks: the modes are as they were
     assert oct(os.stat(data).st_mode & 0o777) == "0o755" and oct(os.stat(data / "token").st_mode & 0o777) == "0o644"
@@ -86,3 +86,13 @@ def test_doctor_says_the_clock_went_back(tmp_path, capsys, home):
     main(["doctor", "--port", "1", "--data-dir", str(data)])
     out = capsys.readouterr().out
     assert "시계가 늦어요" in out
+
+
+def test_doctor_on_a_free_port_says_how_to_start(tmp_path, capsys, home):
+    from tests.server import free_port
+
+    port = free_port()
+    main(["doctor", "--port", str(port), "--data-dir", str(tmp_path / "data")])
+    out = capsys.readouterr().out
+    assert f"{port}번 포트: Parcel Doctor가 꺼져 있어요." in out
+    assert f"    → parcel-doctor autostart enable --port {port}" in out.splitlines()

@@ -40,6 +40,7 @@ def test_status_says_not_running_with_exit_3(tmp_path):
     assert result.returncode == 3
     assert f"{port}번 포트에서 Parcel Doctor가 실행 중이 아니에요" in result.stdout
     assert "parcel-doctor autostart enable" in result.stdout
+    assert not (tmp_path / "data").exists(), "status only looks"
 
 
 def test_status_names_port_pid_version_data_dir_uptime_pairing_and_lookups(tmp_path):
