@@ -33,12 +33,10 @@ ORIGIN = "chrome-extension://abcdefghijklmnopabcdefghijklmnop"
 SOURCES = ("pyproject.toml", "README.md", "LICENSE", "companion")
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
+def build_wheel(tmp: Path) -> Path:
     """The wheel, built from a copy of the project's sources (as a fresh clone has them)."""
-    tmp = tmp_path_factory.mktemp("wheel")
     src = tmp / "src"
-    src.mkdir()
+    src.mkdir(parents=True)
     for name in SOURCES:
         if (ROOT / name).is_dir():
             shutil.copytree(ROOT / name, src / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
@@ -49,15 +47,15 @@ def wheel(tmp_path_factory) -> Path:
         capture_output=True, text=True, timeout=300,
     )
     assert build.returncode == 0, build.stdout + build.stderr
-    assert "License" not in build.stderr and "license" not in build.stderr.lower(), build.stderr  # the SPDX license: no warnings
+    assert "license" not in build.stderr.lower(), build.stderr  # the SPDX license: no warnings
     (found,) = (tmp / "dist").glob("parcel_doctor-*.whl")
     return found
 
 
-@pytest.fixture(scope="module")
-def venv(wheel, tmp_path_factory) -> Path:
+def install_in_new_venv(wheel: Path, tmp: Path) -> Path:
     """A new environment outside the repository with the wheel installed (no pip of its own)."""
-    env = tmp_path_factory.mktemp("venv") / "env"
+    env = tmp / "env"
+    tmp.mkdir(parents=True, exist_ok=True)
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env)], check=True, timeout=120)
     python = env / "bin" / "python"
     site = Path(subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"], capture_output=True, text=True, check=True).stdout.strip())
@@ -69,6 +67,16 @@ def venv(wheel, tmp_path_factory) -> Path:
     assert install.returncode == 0, install.stdout + install.stderr
     assert "warning" not in install.stderr.lower(), install.stderr
     return env
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    return build_wheel(tmp_path_factory.mktemp("wheel"))
+
+
+@pytest.fixture(scope="module")
+def venv(wheel, tmp_path_factory) -> Path:
+    return install_in_new_venv(wheel, tmp_path_factory.mktemp("venv"))
 
 
 def test_every_data_file_of_the_package_is_in_the_wheel(wheel):

@@ -35,7 +35,7 @@ class Companion(server.Companion):
 
     def pairing_code(self) -> str:
         out = subprocess.run(
-            [str(PARCEL_DOCTOR), "token", "--pairing-code", "--data-dir", str(self.data_dir)],
+            [str(self.exe), "token", "--pairing-code", "--data-dir", str(self.data_dir)],
             check=True, capture_output=True, text=True,
         ).stdout
         return out.strip().splitlines()[-1].strip()
