@@ -16,6 +16,7 @@ import logging
 import os
 import signal
 import sqlite3
+import sys
 import threading
 import time
 from contextlib import closing
@@ -123,8 +124,6 @@ def _now_iso() -> str:
 def port_taken(port: int, lang: str) -> int:
     """``serve`` could not listen on ``port``: if Parcel Doctor is already there, that is fine (0);
     another program gets the port-busy message (2)."""
-    import sys
-
     running = probe(port)
     if running:
         print(message("serve.already_running", lang, port=port, pid=running.pid or "?"))

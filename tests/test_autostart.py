@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import configparser
-import os
 import plistlib
 import shutil
 import subprocess

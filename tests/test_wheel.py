@@ -12,7 +12,6 @@ site-packages comes first, so ``companion`` is the wheel's; a test proves it.
 from __future__ import annotations
 
 import json
-import os
 import plistlib
 import shutil
 import subprocess
