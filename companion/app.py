@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from datetime import timezone
+
 from flask import Flask
 
 from companion import datadir
@@ -24,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
     app.config["DATA_DIR"] = str(datadir.resolve(app.config.get("DATA_DIR")))
+    app.config.setdefault("STARTED_AT", datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"))
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 

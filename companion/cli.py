@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import sys
 from pathlib import Path
 
@@ -67,6 +66,14 @@ def _parser() -> argparse.ArgumentParser:
     token.add_argument("--data-dir")
     token.add_argument("--lang", choices=i18n.LANGS, default="ko")
     token.set_defaults(run=_token)
+
+    from companion import autostart
+    from companion import doctor
+    from companion import service
+
+    service.register(sub)
+    autostart.register(sub)
+    doctor.register(sub)
     return parser
 
 
@@ -75,6 +82,8 @@ def _serve(args) -> int:
 
     import waitress
 
+    from companion import __version__
+    from companion import service
     from companion import serving
     from companion.app import create_app
     from companion.security import Credentials
@@ -104,26 +113,15 @@ def _serve(args) -> int:
         )
         serving.answer_errors_in_json(server)
     except OSError:
-        print(message("serve.port_busy", args.lang, port=args.port), file=sys.stderr)
-        return 2
+        return service.port_taken(args.port, args.lang)
     code = Credentials(Path(app.config["DATA_DIR"])).new_pairing_code()
     print(message("serve.listening", args.lang, port=args.port), flush=True)
     print(message("serve.data_dir", args.lang, path=app.config["DATA_DIR"]), flush=True)
     print(message("serve.pairing", args.lang, code=code), flush=True)
-    # SIGTERM (a service manager's stop) ends the server as Ctrl-C does, so the history
-    # writes what it batched ("last seen") and closes its connections.
-    signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        history(app).close()
-    return 0
-
-
-def _interrupt(_signum, _frame):
-    raise KeyboardInterrupt
+    # the history writes what it batched ("last seen") before the databases are checkpointed
+    return service.run(
+        server, Path(app.config["DATA_DIR"]), args.port, __version__, args.lang, on_stop=history(app).close
+    )
 
 
 def _fewer_malloc_arenas() -> None:

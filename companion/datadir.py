@@ -11,9 +11,15 @@ from platformdirs import user_data_dir
 ENV = "PARCEL_DOCTOR_DATA_DIR"
 
 
+def locate(explicit: str | os.PathLike | None = None) -> Path:
+    """``--data-dir``, else ``$PARCEL_DOCTOR_DATA_DIR``, else the platform's user data dir; as is
+    (``parcel-doctor doctor`` looks before anything is created or repaired)."""
+    return Path(explicit or os.environ.get(ENV) or user_data_dir("parcel-doctor", appauthor=False))
+
+
 def resolve(explicit: str | os.PathLike | None = None) -> Path:
-    """``--data-dir``, else ``$PARCEL_DOCTOR_DATA_DIR``, else the platform's user data dir."""
-    path = Path(explicit or os.environ.get(ENV) or user_data_dir("parcel-doctor", appauthor=False))
+    """The data dir (see ``locate``), created owner-only if missing and made owner-only if not."""
+    path = locate(explicit)
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(path, 0o700)
     return path

@@ -23,10 +23,15 @@ def free_port() -> int:
 class Companion:
     """``parcel-doctor serve`` on a free port and its own data dir; stop() ends it."""
 
-    def __init__(self, data_dir: Path, port: int | None = None, env: dict | None = None):
+    def __init__(
+        self, data_dir: Path, port: int | None = None, env: dict | None = None, exe: str | None = None, cwd: Path | None = None
+    ):
         self.data_dir = Path(data_dir)
         self.port = port or free_port()
         self.env = env or {}
+        # Another installation's command (the wheel test's), run from another directory.
+        self.exe = exe or os.path.join(os.path.dirname(sys.executable), "parcel-doctor")
+        self.cwd = cwd
         self.process: subprocess.Popen | None = None
         self.printed_code: str | None = None
 
@@ -35,12 +40,12 @@ class Companion:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 20) -> "Companion":
-        exe = os.path.join(os.path.dirname(sys.executable), "parcel-doctor")
         self.process = subprocess.Popen(
-            [exe, "serve", "--port", str(self.port), "--data-dir", str(self.data_dir)],
+            [self.exe, "serve", "--port", str(self.port), "--data-dir", str(self.data_dir)],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            cwd=self.cwd,
             # A test may turn live lookups on in its private data dir (schemathesis PUTs random
             # settings): the companion must still never reach the internet from a test.
             env={**os.environ, "PARCEL_DOCTOR_LIVE_LOOKUPS": "off", **self.env},

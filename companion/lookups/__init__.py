@@ -30,6 +30,7 @@ from companion.lookups.base import Provider
 from companion.lookups.base import ProviderError
 from companion.lookups.base import RateLimited
 from companion.lookups.base import sort_events
+from companion.lookups import last_errors
 from companion.lookups.cache import LookupCache
 from companion.lookups.providers import ALL as PROVIDERS
 from companion.lookups.providers import BY_ID
@@ -140,6 +141,8 @@ def lookup(orders: list[Order], settings, now: datetime, data_dir, *, session=No
         if not round_answers:
             break
         _merge(round_answers, report)
+    if data_dir is not None:
+        last_errors.record(data_dir, report.problems, now)  # for `parcel-doctor doctor`
     return report
 
 

@@ -87,6 +87,11 @@ async function getHistory() {
   return { ok: true, orders };
 }
 
+/** The companion's API version from its health answer (a companion without one is 1). */
+function apiVersion(info) {
+  return info && Number.isInteger(info.api_version) ? info.api_version : 1;
+}
+
 async function getStatus() {
   const settings = await getSettings();
   const { state, health: info } = await companionState();
@@ -95,6 +100,8 @@ async function getStatus() {
     port: settings.port,
     lang: settings.lang || "ko",
     version: (info && info.version) || null,
+    extensionVersion: chrome.runtime.getManifest().version,
+    outdated: Boolean(info) && apiVersion(info) < globalThis.ParcelDoctor.MIN_API_VERSION,
   };
 }
 

@@ -42,7 +42,15 @@
 
   // Companion states shared by the popup (#companion-status[data-state]) and the notice.
   PD.STATE = Object.freeze({ CONNECTED: "connected", UNPAIRED: "unpaired", OFFLINE: "offline" });
-  PD.START_COMMAND = "./scripts/serve";
+  // What a shopper types (the README's install section): start now, or at every login.
+  PD.START_COMMAND = "parcel-doctor serve";
+  PD.AUTOSTART_COMMAND = "parcel-doctor autostart enable";
+  PD.UPDATE_COMMAND = "pipx upgrade parcel-doctor";
+  // The README (install section first) as the package index shows it.
+  PD.INSTALL_URL = "https://pypi.org/project/parcel-doctor/#description";
+  // The oldest companion API this extension works with: GET /v1/health's api_version
+  // (info.x-api-version of the OpenAPI document); a companion that reports none is version 1.
+  PD.MIN_API_VERSION = 2;
   PD.DEFAULT_PORT = 8765;
   PD.LANGS = Object.freeze(["ko", "en"]);
 })();

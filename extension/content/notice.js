@@ -23,6 +23,8 @@
         : [
             h("p", null, tr(strings, "notice_offline")),
             h("p", null, tr(strings, "notice_startHint"), " ", h("code", null, PD.START_COMMAND)),
+            h("p", null, tr(strings, "notice_autostartHint"), " ", h("code", null, PD.AUTOSTART_COMMAND)),
+            h("p", null, h("a", { href: PD.INSTALL_URL, target: "_blank", rel: "noopener noreferrer" }, tr(strings, "notice_installLink"))),
             h("p", null, tr(strings, "notice_willRetry")),
           ];
     return h("div", { class: "pd pd-notice", role: "status" }, close, ...lines);

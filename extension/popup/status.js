@@ -1,9 +1,12 @@
 /*
- * #companion-status[data-state]: connected | unpaired | offline, with the start command when
- * the companion is not running and the pairing form when it is not paired.
+ * #companion-status[data-state]: connected | unpaired | offline, with the start and autostart
+ * commands when the companion is not running, the pairing form when it is not paired, "please
+ * update" when its API is older than this extension needs, and both versions.
  */
 import { MSG, STATE, toWorker } from "./runtime.js";
 import { t } from "./i18n.js";
+
+const PD = globalThis.ParcelDoctor;
 
 const TEXT_KEYS = {
   [STATE.CONNECTED]: "popup_statusConnected",
@@ -21,5 +24,14 @@ export function renderStatus(status) {
   el.title = status.version ? t("popup_companionVersion", [status.version]) : "";
   document.getElementById("status-text").textContent = t(TEXT_KEYS[status.state], [status.port]);
   document.getElementById("start-hint").hidden = status.state !== STATE.OFFLINE;
+  document.getElementById("start-command").textContent = PD.START_COMMAND;
+  document.getElementById("autostart-command").textContent = PD.AUTOSTART_COMMAND;
+  document.getElementById("install-link").href = PD.INSTALL_URL;
+  document.getElementById("update-hint").hidden = !status.outdated;
+  document.getElementById("update-command").textContent = PD.UPDATE_COMMAND;
+  document.getElementById("versions").textContent = t("popup_versions", [
+    status.extensionVersion || chrome.runtime.getManifest().version,
+    status.version || "—",
+  ]);
   document.getElementById("pairing-section").hidden = status.state === STATE.CONNECTED;
 }

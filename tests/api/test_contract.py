@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+from companion import __version__
+from companion.api.openapi import API_VERSION
 
 CAUSES = {
     "not_shipped", "number_not_issued", "update_delay", "untracked_service", "customs_in_progress",
@@ -23,7 +28,12 @@ def assert_error(response, status: int, code: str):
 def test_health_needs_no_token_and_says_nothing_personal(client):
     response = client.get("/v1/health")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "version": response.get_json()["version"], "paired": False}
+    body = response.get_json()
+    # The versions, and which process answers (for `parcel-doctor status` and `stop`): nothing personal.
+    assert set(body) == {"status", "version", "api_version", "paired", "pid", "started_at"}
+    assert body["status"] == "ok" and body["paired"] is False
+    assert body["version"] == __version__ and body["api_version"] == API_VERSION >= 2
+    assert body["pid"] == os.getpid()
 
 
 def test_diagnose_needs_the_token(client):

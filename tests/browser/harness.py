@@ -35,7 +35,7 @@ class Companion(server.Companion):
 
     def pairing_code(self) -> str:
         out = subprocess.run(
-            [str(PARCEL_DOCTOR), "token", "--pairing-code", "--data-dir", str(self.data_dir)],
+            [str(self.exe), "token", "--pairing-code", "--data-dir", str(self.data_dir)],
             check=True, capture_output=True, text=True,
         ).stdout
         return out.strip().splitlines()[-1].strip()
@@ -98,12 +98,13 @@ class Browser:
         return page
 
 
-def launch(playwright, chromium_path: str, site, profile_dir: Path) -> Browser:
-    """Chromium with the extension, www.aliexpress.com mapped onto the fake site."""
+def launch(playwright, chromium_path: str, site, profile_dir: Path, extension: Path = EXTENSION) -> Browser:
+    """Chromium with the extension (or a test's copy of it), www.aliexpress.com mapped onto the
+    fake site."""
     args = [
         "--headless=new",
-        f"--disable-extensions-except={EXTENSION}",
-        f"--load-extension={EXTENSION}",
+        f"--disable-extensions-except={extension}",
+        f"--load-extension={extension}",
         f"--host-resolver-rules={site.resolver_rules()}",
         "--ignore-certificate-errors",
         "--no-sandbox",

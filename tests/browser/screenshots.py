@@ -46,7 +46,7 @@ def main() -> int:
                 page = browser.open(LIST_URL)
                 page.wait_for_selector("parcel-doctor-notice", state="attached")
                 page.wait_for_timeout(300)
-                shot(page, "offline-notice.png", clip={"x": 560, "y": 700, "width": 540, "height": 200})
+                shot(page, "offline-notice.png", clip={"x": 560, "y": 620, "width": 540, "height": 280})
                 page.close()
 
                 companion.start()

@@ -22,7 +22,9 @@ def test_offline_notice_then_overlays_once_the_companion_starts(paired, companio
     companion.stop()  # it comes back below on the same port and data dir, so the same token
     page = paired.open(LIST_URL)
     page.wait_for_selector(f'{NOTICE}[data-parcel-doctor-notice="offline"]', state="attached")
-    assert "./scripts/serve" in notice_text(page)
+    assert "parcel-doctor serve" in notice_text(page) and "parcel-doctor autostart enable" in notice_text(page)
+    link = page.evaluate(f"document.querySelector('{NOTICE}').shadowRoot.querySelector('a').href")
+    assert link == "https://pypi.org/project/parcel-doctor/#description"
     assert page.evaluate(f"document.querySelectorAll('{NOTICE}').length") == 1
     assert host_count(page) == 0
     # the page itself still works

@@ -1,8 +1,16 @@
 """The popup: status, pairing, this tab's summary, the number box, the language."""
 
+import json
+import re
+import shutil
+
 import pytest
 
+from companion import __version__
+from companion.api.openapi import API_VERSION
+
 from . import fake_site
+from .harness import EXTENSION
 from .harness import EXTENSION_ID
 from .harness import LIST_URL
 from .harness import TIMEOUT_MS
@@ -11,6 +19,7 @@ from .harness import wait_for_overlays
 pytestmark = pytest.mark.browser
 
 PAGE1 = [o.order_id for o in fake_site.SCENARIOS["main"][0]]
+MANIFEST_VERSION = json.loads((EXTENSION / "manifest.json").read_text(encoding="utf-8"))["version"]
 
 
 def status(popup) -> str:
@@ -24,13 +33,18 @@ def test_pairing_through_the_popup(browser, companion):
     popup = browser.open_popup()
     assert status(popup) == "offline"
     assert popup.is_visible("#start-hint")
-    assert popup.text_content("#start-command") == "./scripts/serve"
+    assert popup.text_content("#start-command") == "parcel-doctor serve"
+    assert popup.text_content("#autostart-command") == "parcel-doctor autostart enable"
+    assert popup.get_attribute("#install-link", "href") == "https://pypi.org/project/parcel-doctor/#description"
+    assert popup.text_content("#versions") == f"확장 프로그램 {MANIFEST_VERSION} · 도우미 —"
     popup.close()
 
     companion.start()
     popup = browser.open_popup()
     assert status(popup) == "unpaired"
     assert not popup.is_visible("#start-hint")
+    assert popup.text_content("#versions") == f"확장 프로그램 {MANIFEST_VERSION} · 도우미 {__version__}"
+    assert popup.is_hidden("#update-hint"), "this companion's API is what the extension needs"
     popup.fill("#pairing-code", "WRONGCODE")
     popup.click("#pair")
     popup.wait_for_selector("#pair-result.error")
@@ -115,3 +129,37 @@ def test_language_switch_reaches_popup_and_overlays(paired):
         "document.querySelector('[data-parcel-doctor-order=\"8215000000000404\"]').shadowRoot.textContent"
     )
     assert "배송 조회 전" not in text
+
+
+def min_api_version() -> int:
+    source = (EXTENSION / "common" / "messages.js").read_text(encoding="utf-8")
+    return int(re.search(r"PD\.MIN_API_VERSION = (\d+);", source).group(1))
+
+
+def test_this_companion_is_new_enough_for_this_extension():
+    assert 1 < min_api_version() <= API_VERSION
+
+
+def test_an_older_companion_is_asked_to_update(playwright_instance, chromium_path, site, companion, tmp_path):
+    """An extension that needs a newer API than the running companion's (its copy with the
+    minimum raised by one) says so in the popup, with the update command and both versions."""
+    from .harness import launch
+
+    copy = tmp_path / "extension"
+    shutil.copytree(EXTENSION, copy)
+    messages = copy / "common" / "messages.js"
+    text = messages.read_text(encoding="utf-8")
+    raised = text.replace(f"PD.MIN_API_VERSION = {min_api_version()};", f"PD.MIN_API_VERSION = {API_VERSION + 1};")
+    assert raised != text
+    messages.write_text(raised, encoding="utf-8")
+    companion.start()
+    browser = launch(playwright_instance, chromium_path, site, tmp_path / "profile", extension=copy)
+    try:
+        browser.set_storage({"port": companion.port})
+        popup = browser.open_popup()
+        popup.wait_for_selector("#update-hint", state="visible")
+        assert popup.text_content("#update-hint").split() == ["도우미를", "업데이트해", "주세요:", "pipx", "upgrade", "parcel-doctor"]
+        assert popup.text_content("#versions") == f"확장 프로그램 {MANIFEST_VERSION} · 도우미 {__version__}"
+    finally:
+        browser.context.close()
+    assert browser.extension_errors() == []
