@@ -50,13 +50,12 @@ def korean_courier(name: str | None):
 
 def domestic(parcel: Parcel) -> tuple[str | None, str | None]:
     """(courier id, number) of the parcel's Korean leg, as far as it is known."""
-    number = parcel.domestic_number
-    tracking = registry.normalize(parcel.tracking_number or "")
+    number = registry.extract(parcel.domestic_number)
+    tracking = registry.extract(parcel.tracking_number) or ""
     if not number and tracking.isdigit() and len(tracking) in _DOMESTIC_DIGITS:
         number = tracking
     if not number:
         return None, None
-    number = registry.normalize(number)
     named = korean_courier(parcel.carrier_name)
     if named is not None:
         return named.id, number

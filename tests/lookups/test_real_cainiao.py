@@ -1,0 +1,74 @@
+"""Cainiao ``detail.json`` in the shape of a real answer (a user's diagnostics export quoted
+in issue 9: ``realMailNo`` with its label, ``mailType``/``mailTypeDesc``, ``timeZone`` per
+event). The numbers are the export's placeholders; their check digits fail, as published
+samples' often do."""
+
+from __future__ import annotations
+
+import json
+
+import responses
+
+from companion import dates
+from companion.diagnosis import diagnose
+from companion.lookups import cainiao
+from companion.lookups import http
+from companion.lookups import settings as lookup_settings
+from companion.lookups.base import Context
+from companion.parsing import parse
+from companion.parsing.base import Capture
+
+from .conftest import NOW
+from .conftest import payload_json
+
+BODY = "cainiao_economy_labelled.json"
+ORDER = "8215000000000909"
+NOW_ISO = "2026-08-24T10:00:00+09:00"
+
+
+def _page_capture(payloads) -> Capture:
+    return Capture(url=f"https://www.aliexpress.com/p/tracking/index.html?tradeOrderId={ORDER}", payloads=payloads,
+                   captured_at=dates.parse_iso(NOW_ISO))
+
+
+def _querydetail(number: str) -> dict:
+    """The tracking page's own payload: the parcel's number and one early event."""
+    line = {"mailNo": number, "logisticsCarrierName": "AliExpress Standard Shipping", "detailList": [
+        {"timeText": "2026-07-02 01:16:31", "trackingSecondCode": "AE_GWMS_OUTBOUND", "trackingDetailDesc": "Package ready for shipping from warehouse"}]}
+    return {"api": "mtop.ae.ld.querydetail", "data": {"module": {"trackingDetailLineList": [line]}}}
+
+
+def test_the_live_answer_gives_the_labelled_real_mail_no_as_a_number(net):
+    net.add(responses.GET, cainiao.URL, json=payload_json(BODY))
+    result = cainiao.PROVIDER.fetch(["RC000000002EE"], http.new_session(), http.TIMEOUT, Context(now=NOW))["RC000000002EE"]
+    assert result.domestic_number == "RC000000003EE"
+    assert [e.code for e in result.events][:2] == ["CC_HO_OUT_SUCCESS", "LH_POST_COLLECTION"]
+    assert result.events[0].time.isoformat() == "2026-08-23T15:18:40+09:00"  # epoch ms, in Seoul time
+
+
+def test_time_str_is_china_time_whatever_the_event_time_zone_says():
+    """In the real answers every ``timeStr`` is 8 hours ahead of its epoch ``time``, also for
+    events marked "GMT+2" or "GMT+3": without the epoch, ``timeStr`` still gives the instant."""
+    body = payload_json(BODY)
+    with_epoch = [e.time for e in cainiao.parse(body, ["RC000000002EE"], Context(now=NOW))["RC000000002EE"].events]
+    for detail in body["module"][0]["detailList"]:
+        del detail["time"]
+    without = [e.time for e in cainiao.parse(body, ["RC000000002EE"], Context(now=NOW))["RC000000002EE"].events]
+    assert without == with_epoch and len(without) == 4
+
+
+def test_the_cainiao_json_as_a_page_payload_gives_the_number_not_its_label():
+    page = parse(_page_capture([{"api": None, "data": payload_json(BODY)}]))
+    parcel = page.orders[0].parcels[0]
+    assert (parcel.tracking_number, parcel.domestic_number) == ("RC000000002EE", "RC000000003EE")
+
+
+def test_the_label_is_neither_shown_nor_linked(net, data_dir):
+    """Issue 9: "번호: LATEST TRACKING NUMBER:\tRC…" was shown and put in the 17TRACK link."""
+    net.add(responses.GET, cainiao.URL, json=payload_json(BODY))
+    lookup_settings.update(data_dir, {"providers": {"cainiao": {"enabled": True}}})
+    answer = diagnose(_page_capture([_querydetail("RC000000002EE")]), data_dir=data_dir)
+    text = json.dumps(answer, ensure_ascii=False)
+    assert "LATEST" not in text.upper() and "\\t" not in text
+    parcel = answer["orders"][0]["parcels"][0]
+    assert parcel["domestic"]["tracking_number"] == "RC000000003EE"
