@@ -72,3 +72,14 @@ def test_the_label_is_neither_shown_nor_linked(net, data_dir):
     assert "LATEST" not in text.upper() and "\\t" not in text
     parcel = answer["orders"][0]["parcels"][0]
     assert parcel["domestic"]["tracking_number"] == "RC000000003EE"
+
+
+def test_a_number_the_carrier_has_events_for_is_not_called_mistyped(net, data_dir):
+    """RC000000002EE fails the S10 check digit. Alone on the page, with no carrier event, it may
+    be mistyped; once Cainiao answers with events for it, it is a real number."""
+    alone = diagnose(_page_capture([_querydetail("RC000000002EE")]))["orders"][0]
+    assert alone["diagnosis"]["cause"] == "carrier_system_error"
+    net.add(responses.GET, cainiao.URL, json=payload_json(BODY))
+    lookup_settings.update(data_dir, {"providers": {"cainiao": {"enabled": True}}})
+    order = diagnose(_page_capture([_querydetail("RC000000002EE")]), data_dir=data_dir)["orders"][0]
+    assert "carrier_system_error" not in [f["cause"] for f in order["findings"]], order["findings"]
