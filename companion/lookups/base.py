@@ -41,6 +41,7 @@ class LiveResult:
     domestic_carrier_name: str | None = None  # Cainiao ``destCpInfo.cpName``
     domestic_number: str | None = None  # Cainiao ``realMailNo``: the Korean courier's number
     customs_state: str | None = None  # UNI-PASS 진행상태 / 통관진행상태 ("반출완료", "통관목록심사완료")
+    untracked_note: str | None = None  # Cainiao ``mailType``/``mailTypeDesc``: tracking stops
     fetched_at: float | None = None  # epoch seconds of the answer (the cache's clock)
     cached: bool = False  # read back from the response cache, not asked now
 
@@ -58,6 +59,7 @@ class LiveResult:
             "domestic_carrier_name": self.domestic_carrier_name,
             "domestic_number": self.domestic_number,
             "customs_state": self.customs_state,
+            "untracked_note": self.untracked_note,
             "fetched_at": self.fetched_at,
         }
 
@@ -72,6 +74,7 @@ class LiveResult:
             domestic_carrier_name=data.get("domestic_carrier_name"),
             domestic_number=data.get("domestic_number"),
             customs_state=data.get("customs_state"),
+            untracked_note=data.get("untracked_note"),
             fetched_at=data.get("fetched_at"),
         )
 

@@ -128,6 +128,7 @@ def parse(body, asked: list[str], context: Context | None = None) -> dict[str, L
             status=clean(module.get("statusDesc")) or clean(module.get("status")) or None,
             domestic_carrier_name=clean(dig(module, "destCpInfo", "cpName")) or None,
             domestic_number=domestic,
+            untracked_note=parcel.untracked_note,
         ).sort()
     return results
 

@@ -83,3 +83,42 @@ def test_a_number_the_carrier_has_events_for_is_not_called_mistyped(net, data_di
     lookup_settings.update(data_dir, {"providers": {"cainiao": {"enabled": True}}})
     order = diagnose(_page_capture([_querydetail("RC000000002EE")]), data_dir=data_dir)["orders"][0]
     assert "carrier_system_error" not in [f["cause"] for f in order["findings"]], order["findings"]
+
+
+def _still_in_china(body: dict) -> dict:
+    """The same answer as it stood in July, before the destination's events."""
+    body["module"][0]["detailList"] = body["module"][0]["detailList"][2:]
+    return body
+
+
+def test_cainiao_saying_economy_is_untracked_is_believed_ahead_of_guessing(net, data_dir):
+    """``mailType``/``mailTypeDesc`` are the carrier's own statement: untracked_service, with
+    that statement as the evidence; the same answer without them is not untracked."""
+    lookup_settings.update(data_dir, {"providers": {"cainiao": {"enabled": True}}})
+    net.add(responses.GET, cainiao.URL, json=_still_in_china(payload_json(BODY)))
+    capture = _page_capture([_querydetail("RC000000002EE")])
+    capture.captured_at = dates.parse_iso("2026-07-20T10:00:00+09:00")
+    order = diagnose(capture, data_dir=data_dir)["orders"][0]
+    assert order["diagnosis"]["cause"] == "untracked_service", order["findings"]
+    assert any("the carrier says: Economy — Economy shipping doesn't include tracking" in line
+               for line in order["diagnosis"]["evidence"]), order["diagnosis"]["evidence"]
+    assert "저가 배송(Economy)" in order["diagnosis"]["explanation"]
+
+    silent = _still_in_china(payload_json(BODY))
+    del silent["module"][0]["mailType"], silent["module"][0]["mailTypeDesc"]
+    net.replace(responses.GET, cainiao.URL, json=silent)
+    other_dir = data_dir.parent / "other"  # a fresh response cache
+    other_dir.mkdir(mode=0o700)
+    lookup_settings.update(other_dir, {"providers": {"cainiao": {"enabled": True}}})
+    capture = _page_capture([_querydetail("RC000000002EE")])
+    capture.captured_at = dates.parse_iso("2026-07-20T10:00:00+09:00")
+    other = diagnose(capture, data_dir=other_dir)["orders"][0]
+    assert "untracked_service" not in [f["cause"] for f in other["findings"]], other["findings"]
+
+
+def test_the_reader_keeps_the_statement_and_ignores_a_tracked_service():
+    body = payload_json(BODY)
+    parcel = parse(_page_capture([{"api": None, "data": body}])).orders[0].parcels[0]
+    assert parcel.untracked_note.startswith("Economy — Economy shipping doesn't include tracking after")
+    body["module"][0].update(mailType="Standard", mailTypeDesc="Standard shipping is tracked to your door.")
+    assert parse(_page_capture([{"api": None, "data": body}])).orders[0].parcels[0].untracked_note is None

@@ -38,12 +38,23 @@ def read(body, ctx) -> list[Order]:
             tracking_number=number,
             carrier_name=as_text(dig(module, "destCpInfo", "cpName")) or None,
             domestic_number=domestic if domestic != number else None,
+            untracked_note=untracked_note(module),
         )
         parcel.events = [e for e in (_event(d, ctx) for d in as_list(module.get("detailList"))) if e]
         parcel.sort_events()
         order.parcels.append(parcel)
     order.sources.append("Cainiao JSON")
     return [order] if order.parcels else []
+
+
+def untracked_note(module: dict) -> str | None:
+    """Cainiao's own statement that the service's tracking stops (``mailType`` "Economy",
+    ``mailTypeDesc`` "… doesn't include tracking after … handed to a destination
+    country/region's carrier."), as evidence; None when it says nothing of the kind."""
+    kind, desc = as_text(module.get("mailType")).strip(), as_text(module.get("mailTypeDesc")).strip()
+    if vocabulary.says_untracked(desc) or vocabulary.is_untracked_service(kind):
+        return " — ".join(part for part in (kind, desc) if part)[:300]
+    return None
 
 
 def _local_time(detail: dict, ctx):
