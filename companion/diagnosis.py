@@ -34,11 +34,15 @@ def diagnose(capture: Capture, lang: str = "ko", store=None, fast: bool | None =
     """
     fast = parsing.FAST if fast is None else fast
     # "now" is the capture's time, read in Seoul: every "days since" counts Korean calendar days.
-    capture.captured_at = (capture.captured_at or now_kst()).astimezone(KST)
+    now = (capture.captured_at or now_kst()).astimezone(KST)
+    # The page is read against "now" in the buyer's zone, where its wall-clock times are
+    # (companion/dates.py): each comes out as an instant.
+    capture.captured_at = now.astimezone(capture.zone())
     if fast:
         page = cache.PAGES.parse(capture, parsing.parse)
     else:
         page = parsing.parse(capture, fast=False)
+    capture.captured_at = now
     if store is None:
         first_seen = {}
     elif fast:
