@@ -20,6 +20,7 @@ from companion import rules
 from companion.dates import now_kst
 from companion.dates import KST
 from companion.parsing.base import Capture
+from companion.scrub import scrub_event
 from companion.store import HISTORY_SOURCE
 from companion.store import TRACKING_SOURCES
 
@@ -53,6 +54,7 @@ def diagnose(capture: Capture, lang: str = "ko", store=None, fast: bool | None =
     if data_dir is not None:
         live = lookups.lookup(page.orders, None, capture.captured_at, data_dir)
         page.warnings.extend(live.warnings_in(lang))
+    _scrubbed(page)
     results = []
     for order in page.orders:
         tracking_seen = bool(_TRACKING_SOURCES.intersection(order.sources))
@@ -65,3 +67,10 @@ def diagnose(capture: Capture, lang: str = "ko", store=None, fast: bool | None =
         store.record(answer, page, capture.captured_at)
     return answer
 
+
+def _scrubbed(page) -> None:
+    """No name or phone number from any event (the page's own or a live lookup's) reaches the
+    answer or the history store."""
+    for order in page.orders:
+        for parcel in order.parcels:
+            parcel.events = [scrub_event(event) for event in parcel.events]

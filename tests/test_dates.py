@@ -108,7 +108,7 @@ def test_without_a_zone_the_page_is_read_in_seoul_time(client, auth):
 
 
 @pytest.mark.parametrize("body, code", [({"time_zone": 5}, "invalid_field"), ({"time_zone": "A" * 65}, "invalid_field"),
-                                        ({"utc_offset_minutes": 900}, "invalid_field"), ({"utc_offset_minutes": "-180"}, "invalid_field")])
+                                        ({"utc_offset_minutes": 900}, "invalid_field"), ({"utc_offset_minutes": "-180"}, "invalid_field"), ({"utc_offset_minutes": 1.5}, "invalid_field")])
 def test_a_bad_zone_field_is_a_json_400(client, auth, body, code):
     reply = client.post("/v1/diagnose", json={**_brazilian_capture(), **body}, headers=auth)
     assert reply.status_code == 400 and reply.get_json()["error"]["code"] == code

@@ -15,6 +15,7 @@ from companion.parsing import vocabulary
 from companion.parsing.payloads._shape import as_list
 from companion.parsing.payloads._shape import as_text
 from companion.parsing.payloads._shape import dig
+from companion.scrub import scrub
 
 _CHINA = timezone(timedelta(hours=8))
 
@@ -71,7 +72,7 @@ def _event(detail, ctx) -> Event | None:
     if not isinstance(detail, dict):
         return None
     code = as_text(detail.get("actionCode")) or None
-    text = as_text(detail.get("standerdDesc")) or as_text(detail.get("desc"))  # sic: Cainiao's spelling
+    text = scrub(as_text(detail.get("standerdDesc")) or as_text(detail.get("desc")))  # sic: Cainiao's spelling
     when = dates.from_epoch_ms(detail.get("time")) or _local_time(detail, ctx)
     if not (text or code):
         return None
