@@ -12,11 +12,14 @@ that hold the two to the same JSON (tests/test_fast_path.py).
 
 from __future__ import annotations
 
+import copy
+
 from companion import cache
 from companion import lookups
 from companion import parsing
 from companion import report
 from companion import rules
+from companion import understood
 from companion.dates import now_kst
 from companion.dates import KST
 from companion.parsing.base import Capture
@@ -55,16 +58,26 @@ def diagnose(capture: Capture, lang: str = "ko", store=None, fast: bool | None =
         live = lookups.lookup(page.orders, None, capture.captured_at, data_dir)
         page.warnings.extend(live.warnings_in(lang))
     _scrubbed(page)
+    verdict = understood.check(capture, page)
+    unread = understood.unread_orders(verdict)
+    unread_ids = {id(order) for order in unread}
+    if verdict:
+        page.warnings.append(f"{understood.CODE}: " + "; ".join(verdict.reasons))
     results = []
-    for order in page.orders:
+    for order in page.orders + unread:
         tracking_seen = bool(_TRACKING_SOURCES.intersection(order.sources))
         case = rules.build_case(
             order, capture.captured_at, tracking_seen=tracking_seen, first_seen=first_seen.get(id(order)), live=live
         )
-        results.append((case, rules.evaluate(case)))
-    answer = report.response(page, results, lang)
+        # What could not be read gets no confident cause, only "this page seems to have changed".
+        findings = [understood.the_finding(verdict)] if id(order) in unread_ids or verdict.tracking_unread else rules.evaluate(case)
+        results.append((case, findings))
+    answer = report.response(page, results, lang, notices=[understood.notice(verdict, lang)] if verdict else [])
     if store is not None:
-        store.record(answer, page, capture.captured_at)
+        # A page not understood says nothing new about its orders: their history stays as it was.
+        kept = copy.copy(page)
+        kept.orders = [] if verdict.tracking_unread else page.orders
+        store.record(answer, kept, capture.captured_at)
     return answer
 
 
