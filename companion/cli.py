@@ -38,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     diagnose.add_argument("--url", default="", help="the page's address (says which kind of page it is)")
     diagnose.add_argument("--payload", action="append", default=[], metavar="FILE.json", help="a JSON response the page loaded")
     diagnose.add_argument("--now", help="the capture time, e.g. 2026-09-30T10:00:00+09:00 (default: now)")
+    diagnose.add_argument("--time-zone", help="the buyer's time zone the page's times are in, e.g. America/Sao_Paulo (default: Asia/Seoul)")
     diagnose.add_argument("--lang", choices=i18n.LANGS, default="ko")
     diagnose.add_argument("--json", action="store_true", help="print exactly the API's JSON response")
     diagnose.add_argument("--data-dir", help="remember what was seen (default: stateless)")
@@ -167,7 +168,7 @@ def _diagnose(args) -> int:
 
         data_dir = datadir.resolve(args.data_dir)
         store = History(data_dir / "history.sqlite3")
-    capture = Capture(url=args.url, html=html, payloads=payloads, captured_at=now, lang=args.lang)
+    capture = Capture(url=args.url, html=html, payloads=payloads, captured_at=now, lang=args.lang, time_zone=args.time_zone)
     answer = diagnose(capture, lang=args.lang, store=store, data_dir=data_dir)
     if args.json:
         print(json.dumps(answer, ensure_ascii=False, indent=2))

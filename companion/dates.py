@@ -1,6 +1,10 @@
 """Dates as AliExpress prints them, in Korean and English, read into Asia/Seoul time.
 
-Korea has no daylight saving time, so a fixed +09:00 offset is exact and needs no tz database.
+A wall-clock text is read in the zone of the "now" it is read against: AliExpress prints times
+in the buyer's time zone (a capture from Brazil says Brazilian time), so the capture's time is
+given in the zone the extension reported (:func:`buyer_zone`). What comes out is an instant,
+shown in Seoul time, and every "N days" is counted in Seoul calendar days. Korea has no daylight
+saving time, so a fixed +09:00 offset is exact for Seoul itself.
 Texts without a year ("Tue | Sep. 29 09:00", "9월 27일 14:02") take the year that puts them
 at or just before the capture time; a weekday, when printed, picks between candidate years.
 """
@@ -12,8 +16,13 @@ from datetime import date
 from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
+from datetime import tzinfo
+from zoneinfo import ZoneInfo
 
 KST = timezone(timedelta(hours=9), "KST")
+# An IANA zone name as browsers report it ("America/Sao_Paulo", "Asia/Seoul", "UTC"): letters,
+# digits, "_", "+", "-" in up to three parts. Checked before the tz database is asked for it.
+_ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]{0,40}(?:/[A-Za-z0-9_+\-]{1,40}){0,2}")
 
 _MONTHS = {
     name: number
@@ -91,27 +100,57 @@ def parse_iso(text: str | None) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=KST)
 
 
-def parse_datetime(text: str | None, now: datetime) -> datetime | None:
-    """The first date (and time, if printed) in ``text``, in Seoul time, or None."""
+def buyer_zone(name: str | None = None, offset_minutes: int | None = None) -> tzinfo | None:
+    """The zone the buyer's browser reported: its IANA name, else its UTC offset, else None.
+
+    A name the tz database does not know (or that is not a zone name at all) falls back on the
+    offset; an offset beyond ±14 hours is no zone.
+    """
+    if isinstance(name, str) and _ZONE_NAME.fullmatch(name):
+        try:
+            return ZoneInfo(name)
+        except (ValueError, OSError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+            pass
+    if isinstance(offset_minutes, int) and not isinstance(offset_minutes, bool) and abs(offset_minutes) <= 14 * 60:
+        return timezone(timedelta(minutes=offset_minutes))
+    return None
+
+
+def _wall_clock_zone(now: datetime, zone: tzinfo | None) -> tzinfo:
+    return zone or now.tzinfo or KST
+
+
+def parse_datetime(text: str | None, now: datetime, zone: tzinfo | None = None) -> datetime | None:
+    """The first date (and time, if printed) in ``text`` as an instant in Seoul time, or None.
+
+    The text is wall-clock time in ``zone``, by default the zone ``now`` is given in.
+    """
+    value = _wall_clock(text, now, zone)
+    return value.astimezone(KST) if value else None
+
+
+def parse_date(text: str | None, now: datetime, zone: tzinfo | None = None) -> date | None:
+    """The calendar day ``text`` prints (a date on a page is the day the page shows)."""
+    value = _wall_clock(text, now, zone)
+    return value.date() if value else None
+
+
+def _wall_clock(text: str | None, now: datetime, zone: tzinfo | None) -> datetime | None:
     if not text or not isinstance(text, str):
         return None
+    zone = _wall_clock_zone(now, zone)
+    local_now = now.astimezone(zone) if now.tzinfo else now.replace(tzinfo=zone)
     text = text.strip()[:200]
     for pattern in _PATTERNS:
         match = pattern.search(text)
         if match:
-            value = _build(match.groupdict(), now)
+            value = _build(match.groupdict(), local_now, zone)
             if value is not None:
                 return value
     return None
 
 
-def parse_date(text: str | None, now: datetime) -> date | None:
-    """Like :func:`parse_datetime`, but only the calendar day."""
-    value = parse_datetime(text, now)
-    return value.date() if value else None
-
-
-def _build(parts: dict, now: datetime) -> datetime | None:
+def _build(parts: dict, now: datetime, zone: tzinfo) -> datetime | None:
     month = _MONTHS.get((parts.get("mon") or "").lower().rstrip(".")) or _int(parts.get("m"))
     day = _int(parts.get("d"))
     if not month or not day:
@@ -122,7 +161,7 @@ def _build(parts: dict, now: datetime) -> datetime | None:
     years = [year] if year else _candidate_years(month, day, weekday, now)
     for candidate in years:
         try:
-            return datetime(candidate, month, day, hour, minute, second, tzinfo=KST)
+            return datetime(candidate, month, day, hour, minute, second, tzinfo=zone)
         except ValueError:
             continue
     return None

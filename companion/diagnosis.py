@@ -9,6 +9,7 @@ and the history store is asked about all the page's orders in one read.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,10 +17,12 @@ from companion import lookups
 from companion import parsing
 from companion import report
 from companion import rules
+from companion import understood
 from companion.dates import now_kst
 from companion.dates import KST
 from companion.parsing.base import Capture
 from companion.rules.case import steady_span
+from companion.scrub import scrub_event
 from companion.store import HISTORY_SOURCE
 from companion.store import TRACKING_SOURCES
 
@@ -48,21 +51,46 @@ def examine(capture: Capture, lang: str = "ko", store=None, data_dir=None, pages
     """:func:`diagnose`, with what the replay policy needs; ``pages`` is a parse cache
     (companion/cache.py) or None."""
     # "now" is the capture's time, read in Seoul: every "days since" counts Korean calendar days.
-    capture.captured_at = (capture.captured_at or now_kst()).astimezone(KST)
+    now = (capture.captured_at or now_kst()).astimezone(KST)
+    # The page is read against "now" in the buyer's zone, where its wall-clock times are
+    # (companion/dates.py): each comes out as an instant.
+    capture.captured_at = now.astimezone(capture.zone())
     page = pages.parse(capture, parsing.parse) if pages is not None else parsing.parse(capture)
+    capture.captured_at = now
     first_seen = {} if store is None else store.recall_many(page.orders, capture.captured_at)
     live = None
     if data_dir is not None:
         live = lookups.lookup(page.orders, None, capture.captured_at, data_dir)
         page.warnings.extend(live.warnings_in(lang))
+    _scrubbed(page)
+    verdict = understood.check(capture, page)
+    unread = understood.unread_orders(verdict)
+    unread_ids = {id(order) for order in unread}
+    if verdict:
+        page.warnings.append(f"{understood.CODE}: " + "; ".join(verdict.reasons))
     results = []
-    for order in page.orders:
+    for order in page.orders + unread:
         tracking_seen = bool(_TRACKING_SOURCES.intersection(order.sources))
         case = rules.build_case(
             order, capture.captured_at, tracking_seen=tracking_seen, first_seen=first_seen.get(id(order)), live=live
         )
-        results.append((case, rules.evaluate(case)))
-    answer = report.response(page, results, lang)
-    recorded = store.record(answer, page, capture.captured_at) if store is not None else None
+        # What could not be read gets no confident cause, only "this page seems to have changed".
+        findings = [understood.the_finding(verdict)] if id(order) in unread_ids or verdict.tracking_unread else rules.evaluate(case)
+        results.append((case, findings))
+    answer = report.response(page, results, lang, notices=[understood.notice(verdict, lang)] if verdict else [])
+    recorded = None
+    if store is not None:
+        # A page not understood says nothing new about its orders: their history stays as it was.
+        kept = copy.copy(page)
+        kept.orders = [] if verdict.tracking_unread else page.orders
+        recorded = store.record(answer, kept, capture.captured_at)
     times = [e.time for case, _ in results for p in case.parcels for e in p.parcel.events if e.time]
     return Outcome(answer, recorded, steady_span(capture.captured_at, times))
+
+
+def _scrubbed(page) -> None:
+    """No name or phone number from any event (the page's own or a live lookup's) reaches the
+    answer or the history store."""
+    for order in page.orders:
+        for parcel in order.parcels:
+            parcel.events = [scrub_event(event) for event in parcel.events]

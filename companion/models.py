@@ -66,6 +66,7 @@ class Parcel:
     service: str | None = None  # "AliExpress Selection Standard", "Cainiao Super Economy Global" …
     carrier_name: str | None = None  # what the page says carries it ("CJ", "Hanjin", "J&T Express")
     domestic_number: str | None = None  # a number the last-mile carrier gave (logisticsCpInfo)
+    untracked_note: str | None = None  # the carrier's own word that tracking stops (Cainiao mailTypeDesc)
     events: list[Event] = field(default_factory=list)
     eta_end: date | None = None
 
@@ -129,7 +130,7 @@ class Order:
                     self.parcels.append(parcel)
                 continue
             mine.events = _merged_events(mine.events, parcel.events)
-            for name in ("tracking_number", "origin_number", "service", "carrier_name", "domestic_number", "eta_end"):
+            for name in ("tracking_number", "origin_number", "service", "carrier_name", "domestic_number", "eta_end", "untracked_note"):
                 if getattr(mine, name) is None:
                     setattr(mine, name, getattr(parcel, name))
             mine.number_blocked = (mine.number_blocked or parcel.number_blocked) and not mine.tracking_number

@@ -14,13 +14,16 @@ from companion.rules.case import Case
 from companion.rules.case import ParcelFacts
 
 
-def response(page: Page, results: list[tuple[Case, list[Finding]]], lang: str) -> dict:
-    return {
+def response(page: Page, results: list[tuple[Case, list[Finding]]], lang: str, notices: list[dict] | tuple = ()) -> dict:
+    answer = {
         "page": {"site": page.site, "kind": page.kind},
         "orders": [order_json(case, findings, lang) for case, findings in results],
         "tracking_numbers": [number_json(n, lang) for n in page.loose_numbers],
         "warnings": list(page.warnings),
     }
+    if notices:  # only when there is something to say about the page itself
+        answer["notices"] = list(notices)
+    return answer
 
 
 def order_json(case: Case, findings: list[Finding], lang: str) -> dict:

@@ -44,3 +44,40 @@ def test_no_telemetry_nothing_leaves_the_machine(client, auth, connections):
     assert client.get("/v1/orders", headers=auth).status_code == 200
     assert client.get("/v1/settings", headers=auth).status_code == 200
     assert connections == []
+
+
+# --- the scrub: names and phones out of every kept text (issue 9, point 5) -------------------
+
+import pytest  # noqa: E402
+
+from companion.scrub import scrub  # noqa: E402
+
+
+@pytest.mark.parametrize("text, kept", [
+    # the real captures' wording (CJ대한통운, 한진택배, 우체국, 롯데택배), name masked by its publisher
+    ("고객님의 상품이 배송지에 도착하였습니다.(배송담당:테스트)", "고객님의 상품이 배송지에 도착하였습니다."),
+    ("고객님의 상품을 배송할 예정입니다.(16~18시)(배송담당:테스트)", "고객님의 상품을 배송할 예정입니다.(16~18시)"),
+    ("고객님의 상품이 배송완료 되었습니다.(담당사원:테스트)", "고객님의 상품이 배송완료 되었습니다."),
+    ("배송출발하였습니다. (배송사원 : 테스트)", "배송출발하였습니다."),
+    ("배달완료 ( 배달 ) (수령인:테*터님 - 본인)", "배달완료 (배달)"),
+    ("제주우편집중국 TEL : 064.710.5200", "제주우편집중국"),
+    ("배달 완료하였습니다. (배송담당: 테스트)", "배달 완료하였습니다."),
+    # other role words and phone shapes
+    ("도착 (배달원 : 이영희)", "도착"),
+    ("도착 (택배기사님: 박**)", "도착"),
+    ("도착 [담당자 : 김철수 010-1234-5678]", "도착"),
+    ("배송기사 홍길동 010-1234-5678 배송출발", "배송출발"),
+    ("배송담당: 홍길동 도착", "도착"),
+    ("연락처 02)123-4567 으로 문의", "으로 문의"),
+    ("문의 +82 10-1234-5678", "문의"),
+    ("문의 01012345678", "문의"),
+    ("Delivered, signed by: Kim", "Delivered,"),
+    # what is not a person stays
+    ("담당 지점으로 이동중", "담당 지점으로 이동중"),
+    ("SM입고", "SM입고"),
+    ("Arrived at 10:30 (10:30)", "Arrived at 10:30 (10:30)"),
+    ("운송장 561000000505 조회", "운송장 561000000505 조회"),
+    ("LP00432912345678 Transmitted to customs", "LP00432912345678 Transmitted to customs"),
+])
+def test_the_scrub_removes_any_role_and_name_and_any_phone(text, kept):
+    assert scrub(text) == kept

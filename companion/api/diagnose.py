@@ -52,4 +52,14 @@ def capture_from(body: dict) -> tuple[Capture, str]:
     lang = field(body, "lang", str, limit=8) or "ko"
     if lang not in ("ko", "en"):
         raise ApiError(400, "invalid_field", "'lang' must be 'ko' or 'en'.")
-    return Capture(url=url, html=html, payloads=payloads, captured_at=captured_at, lang=lang), lang
+    # The buyer's zone. A name this machine's tz database lacks is not an error: the offset (or
+    # Seoul time) is read instead, as for an older extension that sends neither.
+    time_zone = field(body, "time_zone", str, limit=64)
+    offset = field(body, "utc_offset_minutes", (int, float))
+    if offset is not None:  # JSON Schema's integer: 540 and 540.0 alike
+        if not (isinstance(offset, int) or offset.is_integer()) or abs(offset) > 14 * 60:
+            raise ApiError(400, "invalid_field", "'utc_offset_minutes' must be a whole number between -840 and 840.")
+        offset = int(offset)
+    capture = Capture(url=url, html=html, payloads=payloads, captured_at=captured_at, lang=lang,
+                      time_zone=time_zone, utc_offset_minutes=offset)
+    return capture, lang

@@ -290,6 +290,8 @@ def _merge(answers: list[ParcelAnswer], report: LiveReport) -> None:
             parcel.events = merge_events(parcel.events, result.events)
         if result.domestic_number and not parcel.domestic_number and result.domestic_number != parcel.tracking_number:
             parcel.domestic_number = result.domestic_number
+        if result.untracked_note and not parcel.untracked_note:
+            parcel.untracked_note = result.untracked_note
         if result.domestic_carrier_name and _may_name(parcel, result.domestic_carrier_name):
             parcel.carrier_name = result.domestic_carrier_name
         if result.events or result.domestic_number:

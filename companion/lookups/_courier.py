@@ -13,6 +13,8 @@ import re
 from datetime import datetime
 
 from bs4 import BeautifulSoup
+from bs4 import Comment
+from bs4 import NavigableString
 
 from companion import dates
 from companion import numbers as registry
@@ -50,13 +52,12 @@ def korean_courier(name: str | None):
 
 def domestic(parcel: Parcel) -> tuple[str | None, str | None]:
     """(courier id, number) of the parcel's Korean leg, as far as it is known."""
-    number = parcel.domestic_number
-    tracking = registry.normalize(parcel.tracking_number or "")
+    number = registry.extract(parcel.domestic_number)
+    tracking = registry.extract(parcel.tracking_number) or ""
     if not number and tracking.isdigit() and len(tracking) in _DOMESTIC_DIGITS:
         number = tracking
     if not number:
         return None, None
-    number = registry.normalize(number)
     named = korean_courier(parcel.carrier_name)
     if named is not None:
         return named.id, number
@@ -121,15 +122,33 @@ def soup(reply: http.Reply) -> BeautifulSoup:
     return BeautifulSoup(text, "lxml")
 
 
-def rows(page: BeautifulSoup, first_cell: re.Pattern, min_cells: int = 4) -> list[list[str]]:
-    """Every table row of ``min_cells`` or more cells whose first cell fits ``first_cell``
+def rows(page: BeautifulSoup, first_cell: re.Pattern, min_cells: int = 4, key_cell: int = 0) -> list[list[str]]:
+    """Every table row of ``min_cells`` or more cells whose ``key_cell`` fits ``first_cell``
     (a date): tolerant of whatever classes and nesting the page uses this year."""
     found = []
     for tr in page.find_all("tr"):
-        cells = [clean(td.get_text(" ")) for td in tr.find_all("td", recursive=False)]
-        if len(cells) >= min_cells and first_cell.search(cells[0]):
+        cells = [cell_text(td) for td in tr.find_all("td", recursive=False)]
+        if len(cells) >= min_cells and first_cell.search(cells[key_cell]):
             found.append(cells)
     return found
+
+
+_LINE_BREAKS = ("br", "p", "div", "li", "tr")
+
+
+def cell_text(node) -> str:
+    """A cell's text as a person reads it: inline pieces joined as the page joins them (한진's
+    "<strong>울산 터미널</strong>에 <strong>도착</strong>하였습니다" is "울산 터미널에 도착하였습니다",
+    not "터미널 에 도착 하였습니다"), a line break or a block a space; comments left out."""
+    parts = []
+    for piece in node.descendants:
+        if isinstance(piece, Comment):
+            continue
+        if isinstance(piece, NavigableString):
+            parts.append(str(piece))
+        elif getattr(piece, "name", None) in _LINE_BREAKS:
+            parts.append(" ")
+    return clean("".join(parts))
 
 
 def seoul(date_text: str, time_text: str, formats: tuple[str, ...]) -> datetime | None:

@@ -21,6 +21,7 @@ from companion import dates
 from companion import milestones
 from companion.models import Event
 from companion.models import Parcel
+from companion.scrub import scrub  # noqa: F401  (the providers' one scrub, re-exported)
 
 Timeout = tuple[float, float]  # (connect, read) seconds, as requests takes them
 
@@ -42,6 +43,7 @@ class LiveResult:
     domestic_carrier_name: str | None = None  # Cainiao ``destCpInfo.cpName``
     domestic_number: str | None = None  # Cainiao ``realMailNo``: the Korean courier's number
     customs_state: str | None = None  # UNI-PASS 진행상태 / 통관진행상태 ("반출완료", "통관목록심사완료")
+    untracked_note: str | None = None  # Cainiao ``mailType``/``mailTypeDesc``: tracking stops
     fetched_at: float | None = None  # epoch seconds of the answer (the cache's clock)
     cached: bool = False  # read back from the response cache, not asked now
 
@@ -59,6 +61,7 @@ class LiveResult:
             "domestic_carrier_name": self.domestic_carrier_name,
             "domestic_number": self.domestic_number,
             "customs_state": self.customs_state,
+            "untracked_note": self.untracked_note,
             "fetched_at": self.fetched_at,
         }
 
@@ -73,6 +76,7 @@ class LiveResult:
             domestic_carrier_name=data.get("domestic_carrier_name"),
             domestic_number=data.get("domestic_number"),
             customs_state=data.get("customs_state"),
+            untracked_note=data.get("untracked_note"),
             fetched_at=data.get("fetched_at"),
         )
 
@@ -239,20 +243,3 @@ def sort_events(events: list[Event]) -> list[Event]:
 
 def newest_milestone(parcel: Parcel) -> str | None:
     return parcel.events[0].milestone if parcel.events else None
-
-
-# Personal data couriers put in their event texts: the driver's or the recipient's name and
-# phone ("배송담당: 홍길동 010-1234-5678", "(수령인: 본인)"). None of it is ours to keep.
-_NAME_AND_PHONE = re.compile(r"[가-힣]{2,4}\s*[(:]?\s*(?:0\d{1,2})[-.) ]?\d{3,4}[-. ]?\d{4}\)?")
-_PHONE = re.compile(r"\(?\b0\d{1,2}\)?[-. ]?\d{3,4}[-. ]?\d{4}\b")
-_PERSON_NOTE = re.compile(r"[(\[][^()\[\]]*(?:수령인|수취인|인수자|담당|기사|배송원|집배원|SM|연락처|전화)[^()\[\]]*[)\]]")
-_PERSON_LABEL = re.compile(r"(?:수령인|수취인|인수자|배송담당|담당\s*기사|담당|기사|배송원|집배원)\s*[:：]?\s*[가-힣*]{1,5}")
-
-
-def scrub(text: str) -> str:
-    """``text`` without names and phone numbers of people (drivers, recipients)."""
-    text = _PERSON_NOTE.sub("", text)
-    text = _PERSON_LABEL.sub("", text)
-    text = _NAME_AND_PHONE.sub("", text)
-    text = _PHONE.sub("", text)
-    return clean(text.replace("()", ""))

@@ -59,7 +59,7 @@ class Cainiao(Provider):
             return []
         found = []
         for number in (parcel.tracking_number, parcel.origin_number):
-            number = registry.normalize(number or "")
+            number = registry.extract(number)
             if number and self._ours(number) and number not in found:
                 found.append(number)
         return found
@@ -107,7 +107,7 @@ def parse(body, asked: list[str], context: Context | None = None) -> dict[str, L
             raise RateLimited(None)
         raise BadResponse("the answer says it failed")
     modules = {
-        as_text(m.get("mailNo")).upper(): m for m in as_list(body.get("module")) if isinstance(m, dict) and as_text(m.get("mailNo"))
+        registry.extract(as_text(m.get("mailNo"))): m for m in as_list(body.get("module")) if isinstance(m, dict)
     }
     ctx = SimpleNamespace(now=context.now if context else dates.now_kst(), order_id=None)
     read = {p.tracking_number: p for order in reader.read(body, ctx) for p in order.parcels}
@@ -128,6 +128,7 @@ def parse(body, asked: list[str], context: Context | None = None) -> dict[str, L
             status=clean(module.get("statusDesc")) or clean(module.get("status")) or None,
             domestic_carrier_name=clean(dig(module, "destCpInfo", "cpName")) or None,
             domestic_number=domestic,
+            untracked_note=parcel.untracked_note,
         ).sort()
     return results
 

@@ -52,12 +52,17 @@ class KoreaPost(Courier):
         for cells in rows(table or page, _DATE):
             when = seoul(cells[0].replace("-", "."), cells[1], ("%Y.%m.%d %H:%M", "%Y.%m.%d %H:%M:%S", "%Y.%m.%d"))
             status = cells[3]
-            events.append(self.event(when, _status_word(status), status, cells[2]))
+            events.append(self.event(when, _status_word(status), status, _office(cells[2])))
         if events:
             return self.result(number, events)
         if table is not None or _NOT_FOUND.search(page.get_text(" ")[:20000]):
             return self.result(number, [], not_found=True)
         raise BadResponse("no tracking table on the page")
+
+
+def _office(cell: str) -> str:
+    """"제주우편집중국 TEL : 064.710.5200" → "제주우편집중국": the office, without its phone line."""
+    return re.split(r"\s*\b(?:TEL|FAX)\b", cell, maxsplit=1, flags=re.I)[0].strip()
 
 
 def _status_word(cell: str) -> str:

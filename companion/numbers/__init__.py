@@ -10,6 +10,7 @@ from .registry import Identification
 from .registry import all_carriers
 from .registry import carrier
 from .registry import carrier_for_name
+from .registry import extract
 from .registry import find_numbers
 from .registry import identify
 from .registry import normalize
@@ -21,6 +22,7 @@ __all__ = [
     "all_carriers",
     "carrier",
     "carrier_for_name",
+    "extract",
     "find_numbers",
     "identify",
     "normalize",

@@ -220,6 +220,36 @@ def normalize(raw: str) -> str:
     return _SEPARATORS.sub("", unicodedata.normalize("NFKC", raw or "")).upper()
 
 
+# What a page or a service may print around a number: a label ending in a colon ("Latest
+# Tracking Number:\t", "운송장 번호 :"), a copy button's word.
+_LABEL = re.compile(r"^.*[:：]\s*", re.S)
+_COPY_WORDS = re.compile(r"\b(?:copy|복사)\b|복사하기", re.I)
+_NUMBER_CHARS = re.compile(r"[A-Z0-9]{8,40}")
+
+
+def extract(raw) -> str | None:
+    """The tracking number a printed value holds, or None when it holds none.
+
+    Every number the project shows or puts in a link comes through here, whatever its source
+    (page text, ``mailNo``, ``logisticsCpInfo``, Cainiao's ``realMailNo``, a courier's page):
+    trimmed, the label and the copy button's word removed, the separators people print inside
+    numbers removed, upper-cased, and then only letters and digits, 8–40 of them, at least one
+    digit. Cainiao's ``realMailNo`` "Latest Tracking Number:\tRC000000003EE" gives
+    "RC000000003EE"; "Latest Tracking Number:" alone gives None.
+    """
+    if not isinstance(raw, str):
+        return None
+    text = unicodedata.normalize("NFKC", raw)[:200]
+    text = _COPY_WORDS.sub(" ", _LABEL.sub("", text))
+    number = normalize(text)
+    if _NUMBER_CHARS.fullmatch(number) and any(ch.isdigit() for ch in number):
+        return number
+    # A value with more than one word: the one word that is a number ("RC000000003EE (CJ)").
+    words = [w for w in (normalize(part) for part in re.split(r"[\s,;/()\[\]]+", text)) if w]
+    found = [w for w in words if _NUMBER_CHARS.fullmatch(w) and any(ch.isdigit() for ch in w)]
+    return found[0] if len(found) == 1 else None
+
+
 @functools.cache
 def _distinctive(pattern: str) -> bool:
     """Whether a pattern starts with a literal that few numbers share: a letter, or 3+ digits.

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
+from datetime import tzinfo
 from urllib.parse import parse_qs
 from urllib.parse import urlsplit
 
@@ -14,6 +15,7 @@ from bs4 import BeautifulSoup
 from bs4 import Tag
 from bs4.builder import LXMLTreeBuilder
 
+from companion import dates
 from companion.models import Page
 
 # An AliExpress order id: 15–19 digits (16 in every sample). Taken from hrefs, never labels.
@@ -30,6 +32,13 @@ class Capture:
     payloads: list = field(default_factory=list)
     captured_at: datetime | None = None
     lang: str = "ko"
+    # The buyer's time zone as the browser reports it: AliExpress prints wall-clock times in it.
+    time_zone: str | None = None  # IANA name ("America/Sao_Paulo")
+    utc_offset_minutes: int | None = None  # used when the name is missing or unknown here
+
+    def zone(self) -> tzinfo:
+        """The zone the page's wall-clock times are in: the buyer's, else Seoul's."""
+        return dates.buyer_zone(self.time_zone, self.utc_offset_minutes) or dates.KST
 
     def _parts(self):
         """The URL's parts; an unreadable URL (``http://[::1``) reads as no URL at all."""

@@ -94,8 +94,8 @@ class TrackingParser(PageParser):
         text = visible_text(soup)
         if not any(p.tracking_number for p in order.parcels):
             match = _NUMBER_LABEL.search(text)
-            if match:
-                number = match.group(1).replace("-", "").upper()
+            number = numbers.extract(match.group(1)) if match else None
+            if number:
                 if order.parcels:
                     order.parcels[0].tracking_number = number
                 else:
@@ -116,7 +116,7 @@ def _parcels(soup: BeautifulSoup, capture: Capture) -> list[Parcel]:
     current = None
     for node in soup.find_all(class_=ANY_PART):
         if _has(node, MAIL_NO):
-            number = _COPY_WORD.sub("", text_of(node)).replace(" ", "").replace("-", "").upper()
+            number = numbers.extract(_COPY_WORD.sub("", text_of(node)))
             if current is None or current.tracking_number:
                 current = Parcel()
                 parcels.append(current)
@@ -169,7 +169,7 @@ def _domestic_from_text(parcels: list[Parcel], text: str) -> None:
     known = {n for p in parcels for n in (p.tracking_number, p.origin_number) if n}
     others = []
     for match in _NUMBER_LABEL.finditer(text):
-        number = match.group(1).replace("-", "").upper()
+        number = numbers.extract(match.group(1)) or ""
         if number not in known and number.isdigit() and 10 <= len(number) <= 14 and number not in others:
             others.append(number)
     waiting = [p for p in parcels if p.tracking_number and not p.domestic_number]

@@ -74,6 +74,14 @@ def classify_event(code: str | None, *texts: str) -> str | None:
     return None
 
 
+_UNTRACKED_STATEMENT = _compile(_DATA["untracked_statement"]["patterns"])
+
+
+def says_untracked(text: str | None) -> bool:
+    """True when a carrier's own words say its tracking stops (Cainiao's ``mailTypeDesc``)."""
+    return bool(text and _UNTRACKED_STATEMENT.search(text))
+
+
 _PROTECTION = [re.compile(p, re.I) for p in _DATA["protection_text"]["patterns"]]
 
 

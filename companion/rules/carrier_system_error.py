@@ -1,7 +1,11 @@
 """The number or the carrier's data cannot be right: a failed check digit, an event dated in
 the future, or progress logged after a delivery.
 
-Example: RB123456786CN (the S10 check digit should be 5) → carrier_system_error.
+A failed check digit says "the number may be mistyped" only while nobody has events for the
+number: a number a carrier logs events for is a real number (placeholders in published samples
+and some carriers' own series fail the check and are tracked all the same).
+
+Example: RB123456786CN (the S10 check digit should be 5), no carrier event → carrier_system_error.
 """
 
 from companion import links
@@ -24,7 +28,7 @@ def check(case):
 
 def _problem(parcel, case) -> str | None:
     identity = parcel.identity
-    if identity is not None and not identity.valid and identity.carriers:
+    if identity is not None and not identity.valid and identity.carriers and not parcel.has_carrier_event:
         return f"{parcel.number}: {identity.reason}"
     limit = future_limit(case.now)
     future = next((e for e in parcel.parcel.events if e.time and e.time > limit), None)

@@ -150,7 +150,8 @@ def parcel_facts(parcel: Parcel, now: datetime, not_found_by: tuple[str, ...] = 
         else None,
         domestic_carrier=domestic_carrier,
         domestic_number=domestic_number,
-        untracked=milestones.is_untracked_service(parcel.service) or _untracked_number(identity),
+        # The carrier's own statement first; then guesses from the service name and the number.
+        untracked=bool(parcel.untracked_note) or milestones.is_untracked_service(parcel.service) or _untracked_number(identity),
         has_carrier_event=any(m in milestones.CARRIER_EVENTS for m in named),
         not_found_by=not_found_by,
     )

@@ -27,7 +27,7 @@ def _finding(case, parcel):
     start = case.ship_date or case.ordered_on
     if until is None and start is not None:
         until = start + timedelta(days=case.t("lost_days"))
-    service = parcel.parcel.service or (parcel.number or "")
+    service = _service_word(parcel.parcel.untracked_note) or parcel.parcel.service or (parcel.number or "")
     wait_ko = f"{day_ko(until, case)}까지 기다려 보고, 그때도 오지 않으면 판매자에게 문의하세요." if until else "판매자가 약속한 배송 기한까지 기다려 보세요."
     wait_en = f"Wait until {day_en(until, case)}; if it has not come by then, ask the seller." if until else "Wait for the delivery date the seller promised."
     return finding(
@@ -43,5 +43,20 @@ def _finding(case, parcel):
         ),
         wait_until=until,
         actions=links.trackers(parcel.number) + [links.link("seller", order_id=case.order.order_id)],
-        evidence=[f"service '{parcel.parcel.service}'" if parcel.parcel.service else f"{parcel.number}: {parcel.identity.tracking} tracking", event_evidence(parcel.last_event)],
+        evidence=[_why(parcel), event_evidence(parcel.last_event)],
     )
+
+
+def _why(parcel) -> str:
+    """The carrier's own statement when it made one, else what the guess rests on."""
+    if parcel.parcel.untracked_note:
+        return f"the carrier says: {parcel.parcel.untracked_note}"
+    if parcel.parcel.service:
+        return f"service '{parcel.parcel.service}'"
+    return f"{parcel.number}: {parcel.identity.tracking} tracking"
+
+
+def _service_word(note: str | None) -> str | None:
+    """"Economy" out of "Economy — Economy shipping doesn't include tracking …"."""
+    word = (note or "").split(" — ")[0].strip()
+    return word if word and len(word) <= 40 and " — " in (note or "") else None

@@ -54,6 +54,8 @@ async function diagnose(message, sender) {
     html: capture.html || undefined,
     payloads: capture.payloads,
     captured_at: capture.captured_at,
+    time_zone: typeof capture.time_zone === "string" ? capture.time_zone.slice(0, 64) : undefined,
+    utc_offset_minutes: Number.isInteger(capture.utc_offset_minutes) ? capture.utc_offset_minutes : undefined,
     lang: LANGS.includes(capture.lang) ? capture.lang : lang || "ko",
   };
   const answer = await request("/diagnose", { method: "POST", body });

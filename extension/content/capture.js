@@ -57,12 +57,24 @@
     return "<!DOCTYPE html>" + doc.documentElement.outerHTML;
   }
 
-  /** {url, html, payloads, captured_at, lang} or null when the page shows nothing yet. */
+  /** The browser's time zone: AliExpress prints the page's times in it. */
+  function timeZone() {
+    let name = null;
+    try {
+      name = Intl.DateTimeFormat().resolvedOptions().timeZone || null;
+    } catch (_) {
+      name = null;
+    }
+    return { time_zone: name, utc_offset_minutes: -new Date().getTimezoneOffset() };
+  }
+
+  /** {url, html, payloads, captured_at, time_zone, utc_offset_minutes, lang} or null when the
+   * page shows nothing yet. */
   function capture(kind, lang) {
     const html = captureHtml(kind);
     const payloads = PD.payloads.all();
     if (!html && payloads.length === 0) return null;
-    return { url: location.href, html, payloads, captured_at: PD.format.isoNow(), lang };
+    return { url: location.href, html, payloads, captured_at: PD.format.isoNow(), ...timeZone(), lang };
   }
 
   PD.capture = Object.freeze({ capture, captureHtml });

@@ -27,6 +27,14 @@ def payload_json(name: str):
     return json.loads(payload(name))
 
 
+def cj_next_gone(net) -> None:
+    """CJ's newer endpoint answering 404 (an HTML error page): the older way is used."""
+    from companion.lookups import cjlogistics
+
+    net.add(responses.POST, cjlogistics.NEXT_URL, status=404, content_type="text/html",
+            body="<!DOCTYPE html><html><body><h1>404 Not Found</h1></body></html>")
+
+
 def _local(address) -> bool:
     host = address[0] if isinstance(address, tuple) else address
     return isinstance(host, str) and (host in ("localhost", "::1") or host.startswith("127."))

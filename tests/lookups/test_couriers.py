@@ -30,6 +30,7 @@ from companion.models import Parcel
 
 from .conftest import NOW
 from .conftest import payload
+from .conftest import cj_next_gone
 from .conftest import payload_json
 
 CTX = Context(now=NOW)
@@ -48,6 +49,7 @@ def no_person_in(result):
 
 
 def cj(net, detail, number="561000000505"):
+    cj_next_gone(net)
     net.add(responses.GET, cjlogistics.PAGE_URL, body=payload("cj_tracking_page.html"), content_type="text/html;charset=UTF-8",
             headers={"Set-Cookie": "JSESSIONID=A1B2C3D4E5F6; Path=/; Secure; HttpOnly"})
     net.add(responses.POST, cjlogistics.DETAIL_URL, json=detail,
@@ -58,8 +60,8 @@ def cj(net, detail, number="561000000505"):
 
 def test_cj_gets_the_token_and_cookie_then_the_events(net):
     result = cj(net, payload_json("cj_detail_out_for_delivery.json"))
-    assert len(net.calls) == 2
-    assert "JSESSIONID=A1B2C3D4E5F6" in net.calls[1].request.headers.get("Cookie", "")
+    assert len(net.calls) == 3  # the newer endpoint (404), the page, the detail
+    assert "JSESSIONID=A1B2C3D4E5F6" in net.calls[2].request.headers.get("Cookie", "")
     assert [e.milestone for e in result.events] == ["out_for_delivery", "last_mile", "last_mile", "handover"]
     assert result.events[0].title == "배송출발" and result.events[0].location == "서울강남"
     assert result.events[0].time.isoformat() == "2026-09-30T07:31:02+09:00"
@@ -92,13 +94,15 @@ def test_cj_unknown_codes_fall_back_on_the_words():
 
 
 def test_cj_without_a_csrf_token_is_a_bad_response(net):
+    cj_next_gone(net)
     net.add(responses.GET, cjlogistics.PAGE_URL, body="<html><body>점검 중</body></html>", content_type="text/html")
     with pytest.raises(BadResponse):
         cjlogistics.PROVIDER.fetch(["561000000505"], http.new_session(), http.TIMEOUT, CTX)
-    assert len(net.calls) == 1
+    assert len(net.calls) == 2  # the newer endpoint (404), then the page without a token
 
 
 def test_cj_html_instead_of_json_is_a_bad_response(net):
+    cj_next_gone(net)
     net.add(responses.GET, cjlogistics.PAGE_URL, body=payload("cj_tracking_page.html"), content_type="text/html")
     net.add(responses.POST, cjlogistics.DETAIL_URL, body="<!DOCTYPE html><html><body>오류가 발생했습니다</body></html>", content_type="text/html")
     with pytest.raises(BadResponse):
@@ -106,6 +110,7 @@ def test_cj_html_instead_of_json_is_a_bad_response(net):
 
 
 def test_cj_malformed_json_is_a_bad_response(net):
+    cj_next_gone(net)
     net.add(responses.GET, cjlogistics.PAGE_URL, body=payload("cj_tracking_page.html"), content_type="text/html")
     net.add(responses.POST, cjlogistics.DETAIL_URL, body='{"parcelResultMap": {', content_type="application/json")
     with pytest.raises(BadResponse):
@@ -248,7 +253,7 @@ def test_epost_a_captcha_page_is_blocked(net):
         (lotte.PROVIDER, responses.GET, lotte.URL),
         (epost.PROVIDER, responses.GET, epost.URL),
         (hanjin.PROVIDER, responses.POST, hanjin.URL),
-        (cjlogistics.PROVIDER, responses.GET, cjlogistics.PAGE_URL),
+        (cjlogistics.PROVIDER, responses.POST, cjlogistics.NEXT_URL),
     ],
 )
 def test_timeouts_and_rate_limits(net, provider, method, url):
@@ -345,6 +350,7 @@ def test_cj_calls_side_by_side_keep_their_own_token_and_cookie(net, data_dir, mo
         return token
 
     monkeypatch.setattr(cjlogistics, "csrf", slow_csrf)
+    cj_next_gone(net)
     net.add_callback(responses.GET, cjlogistics.PAGE_URL, callback=page)
     net.add_callback(responses.POST, cjlogistics.DETAIL_URL, callback=detail)
     parcels = [Parcel(tracking_number=n, carrier_name="CJ대한통운") for n in ("561000000505", "561000000512", "561000000520")]

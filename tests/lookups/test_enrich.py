@@ -25,6 +25,7 @@ from companion.parsing import vocabulary
 
 from .conftest import NOW
 from .conftest import payload
+from .conftest import cj_next_gone
 from .conftest import payload_json
 
 KEY = "q260t225s025d125g080x030"
@@ -105,6 +106,7 @@ def test_the_off_switch_wins_over_the_settings(net, data_dir, monkeypatch):
 
 def test_cainiao_reveals_the_courier_which_is_then_asked(net, data_dir):
     net.add(responses.GET, cainiao.URL, json=payload_json("cainiao_en.json"))
+    cj_next_gone(net)
     net.add(responses.GET, cjlogistics.PAGE_URL, body=payload("cj_tracking_page.html"), content_type="text/html")
     net.add(responses.POST, cjlogistics.DETAIL_URL, json=payload_json("cj_detail_out_for_delivery.json"))
     order = an_order()

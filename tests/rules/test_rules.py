@@ -28,7 +28,7 @@ EXAMPLES = [
     ("customs_hold:days", order("awaiting_delivery", parcel(SWX, event("2026-09-22 10:00", "AE_CC_IM_START"))), "customs_hold", True),
     ("customs_hold:duties", order("awaiting_delivery", parcel(SWX, event("2026-09-29 10:00", None, "관부가세 납부 대기 중"), event("2026-09-28 10:00", "AE_CC_IM_START"))), "customs_hold", True),
     ("protection_ending", order("awaiting_delivery", parcel(SWX, event("2026-09-27 10:00", "AE_LH_DEPART_SUCCESS")), protection="2026-10-04"), "protection_ending", True),
-    ("carrier_system_error:check-digit", order("awaiting_delivery", parcel("RB123456786CN", event("2026-09-27 10:00", "AE_LH_DEPART_SUCCESS"))), "carrier_system_error", True),
+    ("carrier_system_error:check-digit", order("awaiting_delivery", parcel("RB123456786CN", event("2026-09-27 10:00", "AE_GWMS_OUTBOUND"))), "carrier_system_error", True),
     ("carrier_system_error:future", order("awaiting_delivery", parcel(SWX, event("2026-10-20 10:00", "AE_LH_DEPART_SUCCESS"))), "carrier_system_error", True),
     ("handed_over", order("awaiting_delivery", parcel(SWX, event("2026-09-26 10:00", "AE_GTMS_SC_DEPART"), event("2026-09-25 10:00", "AE_GTMS_ACCEPT"), carrier="CJ", domestic="561000000505")), "handed_over", True),
     ("customs_in_progress", order("awaiting_delivery", parcel(SWX, event("2026-09-28 10:00", "AE_CC_IM_START"))), "customs_in_progress", True),
@@ -50,6 +50,7 @@ NEAR_MISSES = [
     ("9 quiet days is not stalled", order("awaiting_delivery", parcel(SWX, event("2026-09-21 10:00", "AE_LH_DEPART_SUCCESS"))), "stalled"),
     ("a delivered parcel is not in customs", order("awaiting_delivery", parcel(SWX, event("2026-09-28 10:00", "AE_GTMS_SIGNED"), event("2026-09-20 10:00", "AE_CC_IM_START"))), "customs_in_progress"),
     ("a list order is not 'number not issued'", order("awaiting_delivery"), "number_not_issued", False),
+    ("a failed check digit with carrier events is a real number", order("awaiting_delivery", parcel("RB123456786CN", event("2026-09-27 10:00", "AE_LH_DEPART_SUCCESS"))), "carrier_system_error"),
     ("protection 8 days away is not ending", order("awaiting_delivery", parcel(SWX, event("2026-09-27 10:00", "AE_LH_DEPART_SUCCESS")), protection="2026-10-08"), "protection_ending"),
 ]
 

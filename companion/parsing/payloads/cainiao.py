@@ -3,18 +3,22 @@ number, with the Korean last-mile carrier (``destCpInfo``) and its number (``rea
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from datetime import timezone
 
 from companion import dates
+from companion import milestones
 from companion.models import Event
 from companion.models import Order
 from companion.models import Parcel
+from companion.numbers import extract
 from companion.parsing import vocabulary
 from companion.parsing.payloads._shape import as_list
 from companion.parsing.payloads._shape import as_text
 from companion.parsing.payloads._shape import dig
+from companion.scrub import scrub
+
+_CHINA = timezone(timedelta(hours=8))
 
 
 def looks_like(body) -> bool:
@@ -26,12 +30,17 @@ def read(body, ctx) -> list[Order]:
     """Cainiao knows numbers, not orders: one id-less order holding every parcel it returned."""
     order = Order(order_id="")
     for module in as_list(dig(body, "module")):
-        if not isinstance(module, dict) or not as_text(module.get("mailNo")):
+        number = extract(as_text(module.get("mailNo"))) if isinstance(module, dict) else None
+        if number is None:
             continue
+        # ``realMailNo`` may carry a label ("Latest Tracking Number:\tRC…"); ``copyRealMailNo``
+        # is what the page's copy button copies. Either is taken only as a number.
+        domestic = extract(as_text(module.get("copyRealMailNo"))) or extract(as_text(module.get("realMailNo")))
         parcel = Parcel(
-            tracking_number=as_text(module.get("mailNo")).upper(),
+            tracking_number=number,
             carrier_name=as_text(dig(module, "destCpInfo", "cpName")) or None,
-            domestic_number=(as_text(module.get("realMailNo")) or as_text(module.get("copyRealMailNo"))).upper() or None,
+            domestic_number=domestic if domestic != number else None,
+            untracked_note=untracked_note(module),
         )
         parcel.events = [e for e in (_event(d, ctx) for d in as_list(module.get("detailList"))) if e]
         parcel.sort_events()
@@ -40,22 +49,31 @@ def read(body, ctx) -> list[Order]:
     return [order] if order.parcels else []
 
 
+def untracked_note(module: dict) -> str | None:
+    """Cainiao's own statement that the service's tracking stops (``mailType`` "Economy",
+    ``mailTypeDesc`` "… doesn't include tracking after … handed to a destination
+    country/region's carrier."), as evidence; None when it says nothing of the kind."""
+    kind, desc = as_text(module.get("mailType")).strip(), as_text(module.get("mailTypeDesc")).strip()
+    if vocabulary.says_untracked(desc) or milestones.is_untracked_service(kind):
+        return " — ".join(part for part in (kind, desc) if part)[:300]
+    return None
+
+
 def _local_time(detail: dict, ctx):
-    """``timeStr`` is wall-clock time in the event's own ``timeZone`` ("GMT+8" in China)."""
-    when = dates.parse_datetime(as_text(detail.get("timeStr")), ctx.now)
-    match = re.fullmatch(r"(?:GMT|UTC)([+-])(\d{1,2})(?::?(\d{2}))?", as_text(detail.get("timeZone")))
-    if when is None or match is None:
-        return when
-    sign = 1 if match.group(1) == "+" else -1
-    offset = timedelta(hours=int(match.group(2)), minutes=int(match.group(3) or 0)) * sign
-    return when.replace(tzinfo=timezone(offset)).astimezone(dates.KST)
+    """``timeStr`` when the epoch ``time`` is missing: wall-clock time in China (GMT+8).
+
+    Not in the event's ``timeZone``: in the real answers of a user's export (issue 9) an event
+    marked "GMT+2" or "GMT+3" has a ``timeStr`` eight hours ahead of its epoch ``time``, like
+    every other event. ``timeZone`` names where the event happened, not how ``timeStr`` reads.
+    """
+    return dates.parse_datetime(as_text(detail.get("timeStr")), ctx.now, zone=_CHINA)
 
 
 def _event(detail, ctx) -> Event | None:
     if not isinstance(detail, dict):
         return None
     code = as_text(detail.get("actionCode")) or None
-    text = as_text(detail.get("standerdDesc")) or as_text(detail.get("desc"))  # sic: Cainiao's spelling
+    text = scrub(as_text(detail.get("standerdDesc")) or as_text(detail.get("desc")))  # sic: Cainiao's spelling
     when = dates.from_epoch_ms(detail.get("time")) or _local_time(detail, ctx)
     if not (text or code):
         return None

@@ -9,6 +9,7 @@ import re
 from companion import dates
 from companion.models import Order
 from companion.models import Parcel
+from companion.numbers import extract
 from companion.parsing import vocabulary
 from companion.parsing.payloads._shape import as_list
 from companion.parsing.payloads._shape import button_kinds
@@ -71,7 +72,7 @@ def _protection(blocks: dict, ctx):
 def _legacy_parcels(blocks: dict) -> list[Parcel]:
     parcels = []
     for info in as_list(dig(blocks, "detail_logistic_package_block", "packageInfoList")):
-        number = as_text(dig(info, "trackingNumber") or dig(info, "logisticsNo") or dig(info, "mailNo")).upper()
+        number = extract(as_text(dig(info, "trackingNumber") or dig(info, "logisticsNo") or dig(info, "mailNo")))
         if number:
             parcels.append(Parcel(tracking_number=number, service=as_text(dig(info, "logisticsServiceName")) or None))
     return parcels

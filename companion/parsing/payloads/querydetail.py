@@ -9,6 +9,7 @@ from companion import dates
 from companion.models import Event
 from companion.models import Order
 from companion.models import Parcel
+from companion.numbers import extract
 from companion.parsing import vocabulary
 from companion.parsing.payloads._shape import as_list
 from companion.parsing.payloads._shape import as_text
@@ -57,8 +58,8 @@ def _order_id(lines: list[dict]) -> str | None:
 
 
 def _parcel(line: dict, ctx) -> Parcel:
-    number = as_text(line.get("mailNo")).upper() or None
-    origin = as_text(line.get("originMailNo")).upper() or None
+    number = extract(as_text(line.get("mailNo")))
+    origin = extract(as_text(line.get("originMailNo")))
     cp = line.get("logisticsCpInfo") if isinstance(line.get("logisticsCpInfo"), dict) else {}
     parcel = Parcel(
         tracking_number=number,
@@ -86,8 +87,8 @@ def _domestic_number(cp: dict, mail_no: str | None) -> str | None:
         # Copyable rows (clickDesc "Copy", clickType 1) hold numbers; others hold hours or links.
         if not isinstance(info, dict) or not (info.get("clickDesc") or info.get("clickType") == 1):
             continue
-        content = re.sub(r"[\s-]", "", as_text(info.get("content"))).upper()
-        if _NUMBER.match(content) and content not in phones and content != mail_no:
+        content = extract(as_text(info.get("content")))
+        if content and _NUMBER.match(content) and content not in phones and content != mail_no:
             return content
     return None
 
