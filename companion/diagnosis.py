@@ -45,6 +45,9 @@ def diagnose(capture: Capture, lang: str = "ko", store=None, fast: bool | None =
         first_seen = store.recall_many(page.orders, capture.captured_at)
     else:
         first_seen = {id(order): store.recall(order, capture.captured_at) for order in page.orders}
+    # The user's own delivery times, for "usually N–M days", only when an order is still waiting.
+    waiting = any(order.status not in ("completed", "cancelled", "awaiting_payment") for order in page.orders)
+    history = store.delivered_days() if store is not None and waiting else {}
     live = None
     if data_dir is not None:
         live = lookups.lookup(page.orders, None, capture.captured_at, data_dir)
@@ -53,7 +56,12 @@ def diagnose(capture: Capture, lang: str = "ko", store=None, fast: bool | None =
     for order in page.orders:
         tracking_seen = bool(_TRACKING_SOURCES.intersection(order.sources))
         case = rules.build_case(
-            order, capture.captured_at, tracking_seen=tracking_seen, first_seen=first_seen.get(id(order)), live=live
+            order,
+            capture.captured_at,
+            tracking_seen=tracking_seen,
+            first_seen=first_seen.get(id(order)),
+            live=live,
+            history=history,
         )
         results.append((case, rules.evaluate(case)))
     answer = report.response(page, results, lang)

@@ -181,6 +181,19 @@ class Action:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """One reason for a finding, as a sentence in each language; ``detail`` holds what only a
+    curious user wants (event codes, carrier ids), shown behind "자세히"."""
+
+    ko: str
+    en: str
+    detail: str = ""
+
+    def text(self, lang: str) -> str:
+        return self.en if lang == "en" else self.ko
+
+
+@dataclass(frozen=True)
 class Finding:
     """What one rule concluded about one order. Data only: no HTML, no logging."""
 
@@ -192,4 +205,4 @@ class Finding:
     explanation_en: str
     wait_until: date | None = None
     actions: tuple[Action, ...] = ()
-    evidence: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = ()

@@ -7,9 +7,11 @@ Example: "Cainiao Super Economy Global", LP00900000000303, last event 2026-09-02
 from datetime import timedelta
 
 from companion import links
+from companion.rules.base import age_evidence
 from companion.rules.base import day_en
 from companion.rules.base import day_ko
 from companion.rules.base import event_evidence
+from companion.rules.base import evidence
 from companion.rules.base import finding
 
 CAUSE = "untracked_service"
@@ -43,5 +45,11 @@ def _finding(case, parcel):
         ),
         wait_until=until,
         actions=links.trackers(parcel.number) + [links.link("seller", order_id=case.order.order_id)],
-        evidence=[f"service '{parcel.parcel.service}'" if parcel.parcel.service else f"{parcel.number}: {parcel.identity.tracking} tracking", event_evidence(parcel.last_event)],
+        evidence=[
+            evidence(f"배송 방법: {service}", f"Shipping method: {service}", f"service={parcel.parcel.service}")
+            if parcel.parcel.service
+            else evidence(f"운송장 번호 {parcel.number}: 중간까지만 조회되는 번호 형식", f"Tracking number {parcel.number}: a format tracked only part of the way", f"tracking={parcel.identity.tracking}"),
+            event_evidence(parcel.last_event, case),
+            age_evidence(case),
+        ],
     )
