@@ -22,7 +22,7 @@ def test_list_page_gets_one_overlay_per_order_with_its_cause(paired):
     assert found["8215000000000707"]["cause"] == "delivered"
     assert found["8215000000000707"]["severity"] == "ok"
     assert found["8215000000000808"]["cause"] == "not_shipped"
-    assert "배송 조회 전" in found["8215000000000101"]["text"]
+    assert "운송장 정보 없음" in found["8215000000000101"]["text"]
     assert hosts_per_order(page) == {order_id: 1 for order_id in PAGE1}
     # each overlay sits inside its own order's card
     inside = page.evaluate(
