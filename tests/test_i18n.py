@@ -75,6 +75,6 @@ def test_korean_ui_strings_hold_no_english_words():
     locale = json.loads((root / "extension" / "_locales" / "ko" / "messages.json").read_text(encoding="utf-8"))
     texts = {f"companion {k}": v["ko"] for k, v in messages.items()}
     texts |= {f"extension {k}": v["message"] for k, v in locale.items() if k not in ("popup_langEn",)}
-    commands = {"parcel-doctor", "parcel", "doctor", "token", "serve"}
+    commands = {"parcel-doctor", "parcel", "doctor", "token", "serve", "export", "HTML", "API", "English", "UTF"}
     found = {key: words for key, text in texts.items() if (words := latin_words(text, commands))}
     assert not found, found
