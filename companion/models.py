@@ -178,6 +178,7 @@ class Action:
     label_ko: str
     label_en: str
     url: str
+    url_en: str = ""  # where the English page differs (17TRACK's /en)
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,8 @@ def finding_json(finding: Finding, today: date, lang: str) -> dict:
         "explanation": finding.explanation_en if en else finding.explanation_ko,
         "wait": {"until": until.isoformat(), "days_left": max(0, (until - today).days)} if until else None,
         "actions": [
-            {"kind": a.kind, "label": a.label_en if en else a.label_ko, "url": a.url} for a in finding.actions
+            {"kind": a.kind, "label": a.label_en if en else a.label_ko, "url": (a.url_en or a.url) if en else a.url}
+            for a in finding.actions
         ],
         "evidence": [e.text(lang) for e in finding.evidence],
         "details": [e.detail for e in finding.evidence if e.detail],

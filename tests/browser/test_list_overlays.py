@@ -39,7 +39,8 @@ def test_more_orders_get_overlays_and_the_rerendered_list_keeps_one_each(paired)
     page.click(".order-more button")
     found = wait_for_overlays(page, PAGE1 + PAGE2)
     assert found["8215000000000909"]["cause"] == "cancelled"
-    assert found["8215000000000606"]["cause"] == "tracking_not_checked"
+    assert found["8215000000000606"]["cause"] == "refund_eligible"  # day 83: past buyer protection, whatever else is known
+    assert found["8215000000000606"]["severity"] == "action"
     # The page re-rendered every card (new nodes): still exactly one overlay per order.
     page.wait_for_timeout(800)
     assert hosts_per_order(page) == {order_id: 1 for order_id in PAGE1 + PAGE2}

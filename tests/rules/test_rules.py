@@ -211,6 +211,21 @@ def test_thresholds_are_all_read_and_day_windows_are_not_written_into_sentences(
                 raise AssertionError(f"{path.name}: a day window written into a sentence: {line.strip()}")
 
 
+def test_17track_opens_in_the_users_language_and_trackers_follow_the_international_number():
+    from companion import dates
+    from companion.report import finding_json
+    from companion.rules import build_case
+
+    built = order("awaiting_delivery", parcel(SWX, event("2026-09-26 10:00", "AE_GTMS_SC_DEPART"), carrier="CJ", domestic="561000000505"))
+    (found, *_) = evaluate(build_case(built, dates.parse_iso(NOW), tracking_seen=True))
+    urls = {lang: [a["url"] for a in finding_json(found, date(2026, 9, 30), lang)["actions"]] for lang in ("ko", "en")}
+    assert "https://t.17track.net/en#nums=" + SWX in urls["en"] and "https://t.17track.net/ko#nums=" + SWX in urls["ko"]
+    cainiao = next(u for u in urls["ko"] if "cainiao" in u)
+    courier = next(a.url for a in found.actions if a.kind == "courier")
+    assert SWX in cainiao and "561000000505" not in cainiao  # Cainiao knows the international number
+    assert "561000000505" in courier
+
+
 def test_rule_modules_hold_only_a_cause_and_a_check():
     for rule in rules.RULES:
         module = importlib.import_module(rule.__name__)
