@@ -58,6 +58,9 @@ def examine(capture: Capture, lang: str = "ko", store=None, data_dir=None, pages
     page = pages.parse(capture, parsing.parse) if pages is not None else parsing.parse(capture)
     capture.captured_at = now
     first_seen = {} if store is None else store.recall_many(page.orders, capture.captured_at)
+    # The user's own delivery times, for "usually N–M days", only when an order is still waiting.
+    waiting = any(order.status not in ("completed", "cancelled", "awaiting_payment") for order in page.orders)
+    history = store.delivered_days() if store is not None and waiting else {}
     live = None
     if data_dir is not None:
         live = lookups.lookup(page.orders, None, capture.captured_at, data_dir)
@@ -67,12 +70,17 @@ def examine(capture: Capture, lang: str = "ko", store=None, data_dir=None, pages
     unread = understood.unread_orders(verdict)
     unread_ids = {id(order) for order in unread}
     if verdict:
-        page.warnings.append(f"{understood.CODE}: " + "; ".join(verdict.reasons))
+        page.warnings.append(f"{understood.CODE}: " + "; ".join(reason.en for reason in verdict.reasons))
     results = []
     for order in page.orders + unread:
         tracking_seen = bool(_TRACKING_SOURCES.intersection(order.sources))
         case = rules.build_case(
-            order, capture.captured_at, tracking_seen=tracking_seen, first_seen=first_seen.get(id(order)), live=live
+            order,
+            capture.captured_at,
+            tracking_seen=tracking_seen,
+            first_seen=first_seen.get(id(order)),
+            live=live,
+            history=history,
         )
         # What could not be read gets no confident cause, only "this page seems to have changed".
         findings = [understood.the_finding(verdict)] if id(order) in unread_ids or verdict.tracking_unread else rules.evaluate(case)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 LANGS = ("ko", "en")
 _MESSAGES = json.loads(Path(__file__).with_name("messages.json").read_text(encoding="utf-8"))
+KEYS = frozenset(_MESSAGES)
 _EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 

@@ -34,8 +34,9 @@ def link(name: str, **values) -> Action:
     entry = _LINKS[name]
     filled = {k: quote(str(v), safe="") for k, v in values.items()}
     url_ko = entry["url"].format(**filled)
-    action = Action(kind=entry["kind"], label_ko=entry["label"]["ko"], label_en=entry["label"]["en"], url=url_ko)
-    if not is_allowed(action.url):  # a template edited wrongly must fail loudly in the tests
+    url_en = entry["url_en"].format(**filled) if "url_en" in entry else ""
+    action = Action(kind=entry["kind"], label_ko=entry["label"]["ko"], label_en=entry["label"]["en"], url=url_ko, url_en=url_en)
+    if not is_allowed(action.url) or (url_en and not is_allowed(url_en)):  # a template edited wrongly must fail loudly in the tests
         raise ValueError(f"link {name} is not https on an allowed host")
     return action
 

@@ -179,6 +179,20 @@ class Action:
     label_ko: str
     label_en: str
     url: str
+    url_en: str = ""  # where the English page differs (17TRACK's /en)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One reason for a finding, as a sentence in each language; ``detail`` holds what only a
+    curious user wants (event codes, carrier ids), shown behind "자세히"."""
+
+    ko: str
+    en: str
+    detail: str = ""
+
+    def text(self, lang: str) -> str:
+        return self.en if lang == "en" else self.ko
 
 
 @dataclass(frozen=True)
@@ -193,4 +207,4 @@ class Finding:
     explanation_en: str
     wait_until: date | None = None
     actions: tuple[Action, ...] = ()
-    evidence: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = ()

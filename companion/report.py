@@ -10,6 +10,8 @@ from datetime import date
 from companion import numbers
 from companion.models import Finding
 from companion.models import Page
+from companion.rules.base import event_name
+from companion.rules.base import usual_basis
 from companion.rules.case import Case
 from companion.rules.case import ParcelFacts
 
@@ -36,9 +38,36 @@ def order_json(case: Case, findings: list[Finding], lang: str) -> dict:
         "status_text": order.status_text,
         "ordered_on": _iso(order.ordered_on),
         "shipping_service": service,
+        "age": age_json(case, lang),
         "parcels": [parcel_json(p, lang) for p in case.parcels],
         "diagnosis": found[0],
         "findings": found,
+    }
+
+
+def age_json(case: Case, lang: str) -> dict | None:
+    """"주문 N일째 · 보통 5–21일" and the judgment from the dates, for an order still waiting."""
+    state = case.age_state
+    if state is None:
+        return None
+    usual = case.usual
+    end = case.protection_end
+    shipping = case.order.status == "awaiting_shipment"
+    basis = usual_basis(usual)[lang == "en"]
+    days = case.t("processing_days")
+    if lang == "en":
+        usually = f"usually ships within {days} days" if shipping else f"usually {usual.low}–{usual.high} days ({basis})"
+        text = f"Day {case.age} since the order · {usually}"
+    else:
+        usually = f"보통 {days}일 안에 발송" if shipping else f"보통 {usual.low}–{usual.high}일 ({basis})"
+        text = f"주문 {case.age}일째 · {usually}"
+    return {
+        "days": case.age,
+        "state": state,
+        "text": text,
+        "usual": usual.to_dict(),
+        "protection_until": end[0].isoformat() if end else None,
+        "protection_source": end[1] if end else None,
     }
 
 
@@ -49,7 +78,7 @@ def parcel_json(facts: ParcelFacts, lang: str) -> dict:
         "carrier": _carrier(facts.carrier, lang),
         "valid": facts.identity.valid if facts.identity else None,
         "stage": facts.stage,
-        "last_event": {"time": event.time.isoformat() if event.time else None, "text": event.text} if event else None,
+        "last_event": {"time": event.time.isoformat() if event.time else None, "text": event_name(event, lang)} if event else None,
         "domestic": {"carrier": _carrier(facts.domestic_carrier, lang), "tracking_number": facts.domestic_number}
         if facts.domestic_number
         else None,
@@ -66,9 +95,11 @@ def finding_json(finding: Finding, today: date, lang: str) -> dict:
         "explanation": finding.explanation_en if en else finding.explanation_ko,
         "wait": {"until": until.isoformat(), "days_left": max(0, (until - today).days)} if until else None,
         "actions": [
-            {"kind": a.kind, "label": a.label_en if en else a.label_ko, "url": a.url} for a in finding.actions
+            {"kind": a.kind, "label": a.label_en if en else a.label_ko, "url": (a.url_en or a.url) if en else a.url}
+            for a in finding.actions
         ],
-        "evidence": list(finding.evidence),
+        "evidence": [e.text(lang) for e in finding.evidence],
+        "details": [e.detail for e in finding.evidence if e.detail],
     }
 
 

@@ -370,6 +370,40 @@ class History:
                 found[id(order)] = self._recall(order, now)  # parcels to merge: the full reading
         return found
 
+    def delivered_days(self) -> dict[str, list[int]]:
+        """The "N일째" of delivery (counted from the order) of every delivered parcel seen, per shipping method
+        (companion/usual_days.py): what "usually N–M days" is computed from."""
+        return self._guarded(self._delivered_days)
+
+    def _delivered_days(self) -> dict[str, list[int]]:
+        from companion import usual_days
+
+        # The order date: the page's, else the "order placed" event's (a tracking page has no other).
+        query = """
+            SELECT COALESCE(o.ordered_on, (
+                SELECT MIN(placed.time) FROM events placed
+                WHERE placed.order_id = o.order_id AND placed.milestone = 'order_placed' AND placed.time != ''
+            )) AS ordered, p.service, MIN(e.time) AS delivered
+            FROM orders o
+            JOIN parcels p ON p.order_id = o.order_id
+            JOIN events e ON e.order_id = p.order_id AND e.tracking_number = p.tracking_number
+            WHERE e.milestone = 'delivered' AND e.time != ''
+            GROUP BY o.order_id, p.tracking_number
+        """
+        found: dict[str, list[int]] = {}
+        with self.connect() as conn:
+            for row in conn.execute(query):
+                # a stored value that cannot be read is unknown: that parcel is left out, never an error
+                ordered = _seoul_day(row["ordered"])
+                delivered = _seoul_day(row["delivered"])
+                if ordered is None or delivered is None:
+                    continue
+                # Counted like "주문 N일째": delivered on the order day is day 1.
+                days = (delivered - ordered).days + 1
+                if days >= 1:
+                    found.setdefault(usual_days.method_of(row["service"]), []).append(days)
+        return found
+
     @staticmethod
     def _first_seen(conn, order_id: str, parcel: Parcel, event: Event) -> Event:
         """An undated event (the detail page prints none) gets the time we first saw it, so
@@ -682,6 +716,14 @@ def is_corruption(error: sqlite3.DatabaseError) -> bool:
         return code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
     text = str(error).lower()
     return "malformed" in text or "not a database" in text
+
+
+def _seoul_day(text) -> date | None:
+    """A stored day ("2026-09-01") or time (ISO, read in Seoul); None when it cannot be read."""
+    if isinstance(text, str) and "T" not in text:
+        return readable_day(text)
+    moment = dates.parse_iso(text)
+    return moment.astimezone(dates.KST).date() if moment else None
 
 
 def _day_seen(text) -> date | None:

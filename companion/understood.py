@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from dataclasses import field
 
+from companion.models import Evidence
 from companion.models import Order
 from companion.models import Page
 from companion.parsing import payloads
@@ -39,9 +40,9 @@ _MAX_IDS = 60  # orders said "not read" from one page, at most
 
 @dataclass
 class Verdict:
-    """What could not be read: reasons (English, for evidence) and orders it concerns."""
+    """What could not be read: reasons (as evidence, in both languages) and orders it concerns."""
 
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Evidence] = field(default_factory=list)
     order_ids: list[str] = field(default_factory=list)  # ids seen on the page, none read
     tracking_unread: bool = False  # the tracking panel or its wording was not understood
 
@@ -56,19 +57,38 @@ def check(capture: Capture, page: Page) -> Verdict:
     if not page.orders:
         ids = _order_ids(capture.html or "")
         if ids:
-            verdict.reasons.append(f"the page holds {len(ids)} order id(s) but no order was read")
+            verdict.reasons.append(
+                Evidence(
+                    f"페이지에 주문번호가 {len(ids)}개 있는데 주문을 하나도 읽지 못했어요",
+                    f"the page holds {len(ids)} order id(s) but no order was read",
+                    "order ids in links, no order card read",
+                )
+            )
             verdict.order_ids = ids[:_MAX_IDS]
         elif any(_order_list_json(p) for p in capture.payloads or []):
-            verdict.reasons.append("an order-list JSON came with the page but no order was read")
+            verdict.reasons.append(
+                Evidence(
+                    "주문 목록 데이터가 함께 왔는데 주문을 하나도 읽지 못했어요",
+                    "an order-list JSON came with the page but no order was read",
+                    "mtop.aliexpress.trade.buyer.order.list",
+                )
+            )
     if page.kind == "tracking":
         events = [e for o in page.orders for p in o.parcels for e in p.events]
         if not events and _panel_with_events(capture):
-            verdict.reasons.append("a tracking panel is on the page but no event was read")
+            verdict.reasons.append(
+                Evidence("배송 조회 화면이 있는데 배송 기록을 하나도 읽지 못했어요", "a tracking panel is on the page but no event was read")
+            )
             verdict.tracking_unread = True
         own = [e for e in events if not e.source]
         unmatched = [e for e in own if e.milestone is None]
         if len(own) >= _MIN_EVENTS and len(unmatched) > _UNMATCHED_SHARE * len(own):
-            verdict.reasons.append(f"{len(unmatched)} of {len(own)} events match no known wording")
+            verdict.reasons.append(
+                Evidence(
+                    f"배송 기록 {len(own)}개 중 {len(unmatched)}개가 아는 표현이 아니에요",
+                    f"{len(unmatched)} of {len(own)} events match no known wording",
+                )
+            )
             verdict.tracking_unread = True
     return verdict
 
@@ -114,10 +134,10 @@ def the_finding(verdict: Verdict):
 
 
 def notice(verdict: Verdict, lang: str) -> dict:
-    """The answer's notice: code, title, what to do, and why (English evidence)."""
+    """The answer's notice: code, title, what to do, and why, in the user's language."""
     ko = lang != "en"
     return {"code": CODE, "title": TITLE[0] if ko else TITLE[1], "message": EXPLANATION[0] if ko else EXPLANATION[1],
-            "reasons": list(verdict.reasons)}
+            "reasons": [reason.text(lang) for reason in verdict.reasons]}
 
 
 def unread_orders(verdict: Verdict) -> list[Order]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -14,7 +15,7 @@ HTML = "<html><body><p>운송장 번호: 561000000505 (CJ대한통운) 그리고
 
 
 def test_identify_json(capsys):
-    assert main(["identify", "RR123456785CN", "RB123456786CN", "--json"]) == 0
+    assert main(["identify", "RR123456785CN", "RB123456786CN", "--json"]) == 1  # one is invalid
     out = json.loads(capsys.readouterr().out)
     assert out[0]["valid"] is True and out[0]["carriers"][0]["id"] == "china-post"
     assert out[1]["valid"] is False and "check digit" in out[1]["reason"]
@@ -82,3 +83,120 @@ def test_the_console_script_is_installed():
     done = subprocess.run([exe, "identify", "SWX900000000000000404", "--json", "--lang", "en"], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)[0]["carriers"][0]["name"] == "Cainiao"
+
+
+TRACKING_PAGE = ROOT / "tests" / "fixtures" / "tracking" / "ko_0101.html"
+NOW = "2026-09-30T10:00:00+09:00"
+
+
+def test_help_is_in_the_chosen_language_for_every_option(capsys):
+    import pytest
+
+    for argv, lang in ((["--help"], "ko"), (["diagnose", "--help"], "ko"), (["diagnose", "--help", "--lang", "en"], "en")):
+        with pytest.raises(SystemExit) as done:
+            main(argv)
+        assert done.value.code == 0
+        out = capsys.readouterr().out
+        if lang == "ko":
+            assert "사용법:" in out and "usage:" not in out and "show this help" not in out and "options:" not in out
+        else:
+            assert "usage:" in out and "사용법" not in out
+    with pytest.raises(SystemExit):
+        main(["diagnose", "--help"])
+    out = capsys.readouterr().out
+    for option in ("--url", "--payload", "--now", "--json", "--data-dir", "--lang"):
+        line = next(line for line in out.splitlines() if line.strip().startswith(option))
+        assert any("가" <= ch <= "힣" for ch in line), f"{option} has no Korean help: {line}"
+
+
+def test_a_parser_error_is_said_in_korean_with_exit_2(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit) as done:
+        main(["identify"])
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert "꼭 넣어야 하는 값이 빠졌어요" in err and "required" not in err
+
+
+def test_the_korean_table_has_no_english_fragments(tmp_path, capsys):
+    saved = tmp_path / "tracking.html"
+    saved.write_text(TRACKING_PAGE.read_text(encoding="utf-8"), encoding="utf-8")
+    payload = ROOT / "tests" / "fixtures" / "tracking" / "ko_hold_0410.capture.json"
+    body = json.loads(payload.read_text(encoding="utf-8"))
+    (tmp_path / "p.json").write_text(json.dumps(body["payloads"][0]), encoding="utf-8")
+    assert main(["diagnose", str(saved), "--url", body["url"], "--payload", str(tmp_path / "p.json"), "--now", NOW]) == 0
+    out = re.sub(r"https://\S+", "", capsys.readouterr().out)
+    for fragment in ("unknown", "customs", "check digit", "last event", "AE_"):
+        assert fragment not in out, fragment
+    assert "통관 중" in out or "통관 보류" in out
+
+
+def test_a_saved_tracking_page_is_recognised_from_its_content(tmp_path, capsys):
+    url = "https://www.aliexpress.com/p/tracking/index.html?tradeOrderId=8215000000000101"
+    saved = tmp_path / "saved.html"
+    saved.write_text(f"<!-- saved from url=(0076){url} -->\n" + TRACKING_PAGE.read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["diagnose", str(saved), "--now", NOW]) == 0
+    captured = capsys.readouterr()
+    assert "8215000000000101" in captured.out and "정상 배송 중" in captured.out
+    assert url in captured.err
+    # Without any address in it, the user is told what to add, in words.
+    assert main(["diagnose", str(TRACKING_PAGE), "--now", NOW]) == 0
+    err = capsys.readouterr().err
+    assert "--url에 페이지 주소를 넣어 주세요" in err and "does not say" not in err
+
+
+def test_not_a_url_binary_and_empty_files_are_refused_with_exit_2(tmp_path, capsys):
+    assert main(["diagnose", str(TRACKING_PAGE), "--url", "not a url"]) == 2
+    assert "--url에는" in capsys.readouterr().err
+    binary = tmp_path / "photo.html"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    assert main(["diagnose", str(binary)]) == 2
+    assert "웹 페이지(HTML) 파일이 아니에요" in capsys.readouterr().err
+    empty = tmp_path / "empty.html"
+    empty.write_text("  \n", encoding="utf-8")
+    assert main(["diagnose", str(empty), "--lang", "en"]) == 2
+    assert "The file is empty" in capsys.readouterr().err
+
+
+def test_a_repeated_warning_is_said_once_with_a_count(tmp_path, capsys):
+    page = tmp_path / "list.html"
+    page.write_text("<html><body>" + '<div class="order-item"><p>주문</p></div>' * 500 + "</body></html>", encoding="utf-8")
+    assert main(["diagnose", str(page), "--url", "https://www.aliexpress.com/p/order/index.html", "--now", NOW]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err == ["주의: 주문번호가 없는 주문 카드를 건너뛰었어요 (500번)"]
+
+
+def test_export_onto_a_directory_is_a_clear_error(tmp_path, capsys):
+    assert main(["export", "--data-dir", str(tmp_path / "data"), "-o", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "폴더예요" in err and "Traceback" not in err
+
+
+def test_import_errors_are_said_in_words_not_python(tmp_path, capsys):
+    data = str(tmp_path / "data")
+    cases = {
+        b"\xff\xfe\x00binary": "글자로 된 파일이 아니에요",
+        b'{"format":': "JSON 형식이 아니에요",
+        b'{"format": "something else"}': "Parcel Doctor 기록 내보내기 파일이 아니에요",
+    }
+    for content, said in cases.items():
+        path = tmp_path / "in.json"
+        path.write_bytes(content)
+        assert main(["import", str(path), "--data-dir", data]) == 2
+        err = capsys.readouterr().err
+        assert said in err and "codec" not in err and "Expecting" not in err
+
+
+def test_identify_refuses_phone_numbers_and_exits_non_zero_for_invalid_numbers(capsys):
+    assert main(["identify", "010-0000-0000"]) == 1
+    out = capsys.readouterr().out
+    assert "로젠" not in out and "휴대전화 번호" in out
+    assert main(["identify", "RB123456786CN"]) == 1
+    assert "마지막 검증 숫자가 맞지 않아요" in capsys.readouterr().out
+    assert main(["identify", "RR123456785CN"]) == 0
+
+
+def test_an_ambiguous_all_digit_number_says_how_it_will_be_decided(capsys):
+    assert main(["identify", "561000000505"]) == 0
+    assert "CJ대한통운 또는 한진택배 — 페이지에 적힌 택배사로 정해요" in capsys.readouterr().out

@@ -117,7 +117,7 @@ def test_an_undated_event_is_dated_by_when_we_first_saw_it(client, auth):
     later = dict(first, captured_at="2026-10-12T10:00:00+09:00")
     order = client.post("/v1/diagnose", json=later, headers=auth).get_json()["orders"][0]
     assert order["diagnosis"]["cause"] == "stalled"
-    assert "unchanged since first seen 2026-09-30" in " ".join(order["diagnosis"]["evidence"])
+    assert "9월 30일부터 그대로" in " ".join(order["diagnosis"]["evidence"])
 
 
 def test_a_corrupt_database_is_moved_aside_and_a_new_one_started(tmp_path, caplog):
@@ -334,3 +334,17 @@ def test_an_unreadable_stored_date_is_unknown_not_a_500(app, client, auth):
         answer = client.post("/v1/diagnose", json=request_of(FIXTURES / f"{name}.capture.json"), headers=auth)
         assert answer.status_code == 200, (name, answer.get_json())
     assert client.get("/v1/orders", headers=auth).status_code == 200
+def test_usual_days_come_from_the_users_own_deliveries_of_the_same_method(app, client, auth):
+    """Three delivered Selection Standard orders seen: "usually" is the user's own, with its count."""
+    track = FIXTURES / "tracking" / "ko_0101.capture.json"
+    before = client.post("/v1/diagnose", json=request_of(track), headers=auth).get_json()["orders"][0]["age"]
+    assert before["usual"]["basis"] == "default" and "공개 자료 기준" in before["text"]
+    delivered = json.dumps(request_of(FIXTURES / "tracking" / "ko_0707.capture.json"), ensure_ascii=False)
+    for n in range(3):
+        body = json.loads(delivered.replace("8215000000000707", f"82150000000017{n:02d}"))
+        assert client.post("/v1/diagnose", json=body, headers=auth).status_code == 200
+    after = client.post("/v1/diagnose", json=request_of(track), headers=auth).get_json()["orders"][0]["age"]
+    assert after["usual"]["basis"] == "history" and after["usual"]["count"] == 3
+    assert "내 기록 3건 기준" in after["text"]
+    days = history_of(app).delivered_days()["standard"]
+    assert len(days) == 3 and after["usual"]["low"] <= days[0] <= after["usual"]["high"]

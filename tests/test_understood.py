@@ -96,7 +96,7 @@ def test_events_mostly_in_unknown_wording_are_said():
     odd = [{"timeText": f"2026-09-2{d} 10:00:00", "trackingDetailDesc": f"Zorblax quantum relay {d}"} for d in (5, 6, 7)]
     answer = diagnose(Capture(url=TRACKING_URL, payloads=[_line(odd)], captured_at=NOW))
     assert _codes(answer) == ["page_not_understood"]
-    assert "3 of 3 events match no known wording" in answer["notices"][0]["reasons"]
+    assert "배송 기록 3개 중 3개가 아는 표현이 아니에요" in answer["notices"][0]["reasons"]
 
 
 def test_one_odd_event_among_known_ones_is_not_a_changed_page():

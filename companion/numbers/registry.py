@@ -332,6 +332,8 @@ def identify(raw: str, hint: str | None = None) -> Identification:
     number = normalize(raw)
     if not number:
         return Identification(number, False, (), "unknown", "empty number")
+    if _MOBILE.fullmatch(number):  # 010-…: a phone number, whatever 11-digit format it also fits
+        return Identification(number, False, (), "unknown", "a Korean mobile phone number, not a tracking number")
     matches = _matches(number, _data())
     named = carrier_for_name(hint) if hint else None
     note = ""

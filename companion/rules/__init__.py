@@ -13,8 +13,9 @@ rest follow it in ``findings``. The order, and why:
 8. ``customs_in_progress`` — normal, short wait.
 9. ``untracked_service`` — silence is expected; before ``stalled`` so it is never called stalled early.
 10. ``stalled``, ``number_not_issued``, ``update_delay``, ``not_shipped`` — waits, longest-known first.
-11. ``tracking_not_checked`` — nothing known yet.
-12. ``in_transit`` — all is well.
+11. ``taking_long`` — older than the shipping method usually takes: the age alone says so.
+12. ``tracking_not_checked`` — nothing known yet.
+13. ``in_transit`` — all is well.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from companion.rules import number_not_issued
 from companion.rules import protection_ending
 from companion.rules import refund_eligible
 from companion.rules import stalled
+from companion.rules import taking_long
 from companion.rules import tracking_not_checked
 from companion.rules import untracked_service
 from companion.rules import update_delay
@@ -54,6 +56,7 @@ RULES = (
     number_not_issued,
     update_delay,
     not_shipped,
+    taking_long,
     tracking_not_checked,
     in_transit,
 )

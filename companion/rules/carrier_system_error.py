@@ -10,8 +10,10 @@ Example: RB123456786CN (the S10 check digit should be 5), no carrier event → c
 
 from companion import links
 from companion import milestones
+from companion.models import Evidence
 from companion.rules.base import event_evidence
 from companion.rules.base import finding
+from companion.rules.base import number_problem
 from companion.rules.case import future_limit
 
 CAUSE = "carrier_system_error"
@@ -26,18 +28,21 @@ def check(case):
     return None
 
 
-def _problem(parcel, case) -> str | None:
+def _problem(parcel, case) -> Evidence | None:
     identity = parcel.identity
+    # A number a carrier has events for is a real number, whatever its check digit says.
     if identity is not None and not identity.valid and identity.carriers and not parcel.has_carrier_event:
-        return f"{parcel.number}: {identity.reason}"
+        return number_problem(parcel)
     limit = future_limit(case.now)
     future = next((e for e in parcel.parcel.events if e.time and e.time > limit), None)
     if future is not None:
-        return f"event dated in the future: {event_evidence(future)}"
+        seen = event_evidence(future, case)
+        return Evidence(f"미래 날짜의 기록이 있어요 — {seen.ko}", f"An event is dated in the future — {seen.en}", seen.detail)
     events = parcel.parcel.events
     delivered_at = next((i for i, e in enumerate(events) if e.milestone == "delivered"), None)
     if delivered_at and any(e.milestone not in _AFTER_DELIVERY_OK for e in events[:delivered_at]):
-        return f"progress logged after a delivery: {event_evidence(events[0])}"
+        seen = event_evidence(events[0], case)
+        return Evidence(f"배송 완료 뒤에도 이동 기록이 있어요 — {seen.ko}", f"Movement was logged after the delivery — {seen.en}", seen.detail)
     return None
 
 
@@ -48,7 +53,7 @@ def _finding(case, parcel, problem):
         (
             "배송 정보 오류",
             "운송장 번호나 택배사 기록이 맞지 않아요(번호 형식 오류, 미래 날짜, 배송 완료 뒤 이동 기록 등). "
-            "주문 화면의 번호를 한 글자씩 다시 확인하고, 17TRACK이나 Cainiao에서 조회해 보세요. 계속 이상하면 판매자에게 문의하세요.",
+            "주문 화면의 번호를 한 글자씩 다시 확인하고, 17TRACK이나 차이냐오에서 조회해 보세요. 계속 이상하면 판매자에게 문의하세요.",
         ),
         (
             "Tracking data error",

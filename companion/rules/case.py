@@ -17,6 +17,7 @@ from pathlib import Path
 
 from companion import milestones
 from companion import numbers
+from companion import usual_days
 from companion.models import Event
 from companion.models import Order
 from companion.models import Parcel
@@ -67,6 +68,7 @@ class Case:
     thresholds: dict = field(default_factory=lambda: dict(THRESHOLDS))
     tracking_seen: bool = False  # a tracking page or payload was read for this order
     first_seen: date | None = None  # from the history store: when we first saw this order
+    history: dict = field(default_factory=dict)  # the user's order-to-delivery days per shipping method
 
     @property
     def today(self) -> date:
@@ -97,6 +99,50 @@ class Case:
         days = [e.time.date() for p in self.parcels for e in p.parcel.events if e.time and e.milestone == "order_placed"]
         return min(days) if days else None
 
+    @property
+    def waiting(self) -> bool:
+        """Not yet shipped or not yet arrived: the orders whose age is worth counting."""
+        if self.order.status in ("awaiting_shipment", "awaiting_delivery"):
+            return not self.parcels or bool(self.active)
+        return self.order.status == "unknown" and bool(self.active)
+
+    @property
+    def age(self) -> int | None:
+        """"주문 N일째": the order day is day 1, as in Korean usage."""
+        return self.days_since(self.ordered_on) + 1 if self.ordered_on else None
+
+    @property
+    def service(self) -> str | None:
+        return self.order.shipping_service or next((p.parcel.service for p in self.parcels if p.parcel.service), None)
+
+    @property
+    def usual(self) -> usual_days.UsualDays:
+        return usual_days.usual(self.service, self.history)
+
+    @property
+    def protection_end(self) -> tuple[date, str] | None:
+        """When buyer protection ends and who says so: ``"page"`` (the order page's own date)
+        or ``"default"`` (``protection_days`` from shipping, or from the order date plus the
+        seller's handling time when the shipping date is unknown)."""
+        if self.order.protection_until:
+            return self.order.protection_until, "page"
+        start = self.ship_date
+        if start is None and self.ordered_on:
+            start = self.ordered_on + timedelta(days=self.t("processing_days"))
+        return (start + timedelta(days=self.t("protection_days")), "default") if start else None
+
+    @property
+    def age_state(self) -> str | None:
+        """The judgment from the dates alone: ``usual`` (within the usual window), ``slow``
+        (past it) or ``overdue`` (past buyer protection); None when the order is not waiting."""
+        if not self.waiting or self.age is None:
+            return None
+        end = self.protection_end
+        if end is not None and end[0] < self.today:
+            return "overdue"
+        limit = self.t("processing_days") if self.order.status == "awaiting_shipment" else self.usual.high
+        return "slow" if self.age > limit else "usual"
+
     def days_since(self, day: date | None) -> int | None:
         return (self.today - day).days if day else None
 
@@ -105,15 +151,17 @@ class Case:
 
 
 def build_case(
-    order: Order, now: datetime, tracking_seen: bool = False, first_seen: date | None = None, live=None
+    order: Order, now: datetime, tracking_seen: bool = False, first_seen: date | None = None, live=None, history=None
 ) -> Case:
-    """Work out the facts of every parcel of ``order``; ``live`` is the live lookups' report."""
+    """Work out the facts of every parcel of ``order``; ``live`` is the live lookups' report,
+    ``history`` the user's delivered days per shipping method (the history store's)."""
     return Case(
         order=order,
         now=now,
         parcels=[parcel_facts(p, now, _not_found_by(live, p)) for p in order.parcels],
         tracking_seen=tracking_seen,
         first_seen=first_seen,
+        history=history or {},
     )
 
 

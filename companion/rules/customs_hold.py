@@ -5,7 +5,11 @@ Example: AE_CC_IM_START on 2026-09-22, captured 2026-09-30 → customs_hold (8 d
 """
 
 from companion import links
+from companion.rules.base import day_en
+from companion.rules.base import day_ko
 from companion.rules.base import event_evidence
+from companion.rules.base import event_name
+from companion.rules.base import evidence
 from companion.rules.base import finding
 
 CAUSE = "customs_hold"
@@ -24,11 +28,12 @@ def check(case):
 
 def _finding(case, parcel, days):
     if parcel.hold_event is not None:
-        why_ko = f"세관에서 '{parcel.hold_event.text}' 상태로 멈춰 있어요."
-        why_en = f"Customs shows '{parcel.hold_event.text}'."
+        why_ko = f"세관에서 '{event_name(parcel.hold_event, 'ko')}' 상태로 멈춰 있어요."
+        why_en = f"Customs shows '{event_name(parcel.hold_event, 'en')}'."
     else:
-        why_ko = f"통관이 {days + 1}일째 끝나지 않았어요(보통 1–3일)."
-        why_en = f"Clearance has taken {days + 1} days (it usually takes 1–3)."
+        normal = case.t("customs_normal_days")
+        why_ko = f"통관이 {days + 1}일째 끝나지 않았어요(보통 {normal}일 안에 끝나요)."
+        why_en = f"Clearance has taken {days + 1} days (it usually takes up to {normal})."
     actions = [links.link("unipass_cargo"), links.link("unipass_pccc")]
     actions += links.courier(parcel.domestic_carrier.id if parcel.domestic_carrier else None, parcel.domestic_number)
     actions += links.trackers(parcel.number)
@@ -50,5 +55,10 @@ def _finding(case, parcel, days):
             "If so, contact the courier or broker handling clearance to correct it; pay any duties you were asked for.",
         ),
         actions=actions,
-        evidence=[event_evidence(parcel.hold_event or parcel.last_event), f"in import customs since {parcel.customs_since}" if parcel.customs_since else ""],
+        evidence=[
+            event_evidence(parcel.hold_event or parcel.last_event, case),
+            evidence(f"{day_ko(parcel.customs_since, case)}부터 수입 통관 중", f"In import customs since {day_en(parcel.customs_since, case)}")
+            if parcel.customs_since
+            else None,
+        ],
     )

@@ -1,4 +1,4 @@
-"""In Korean import customs for 5 days or less: normal, usually 1–3 days.
+"""In Korean import customs for 5 days or less: normal, usually done within customs_normal_days.
 
 Example: AE_CC_IM_START on 2026-09-27, captured 2026-09-29 → customs_in_progress, wait until
 2026-10-02 (3 days left).
@@ -26,6 +26,7 @@ def _finding(case, parcel):
     since = parcel.customs_since
     until = since + timedelta(days=case.t("customs_hold_days")) if since else None
     nth = case.days_since(since) + 1 if since else None
+    normal = case.t("customs_normal_days")
     when_ko = f"통관 {nth}일째예요. " if nth else ""
     when_en = f"Day {nth} of clearance. " if nth else ""
     wait_ko = f"{day_ko(until, case)}까지 기다려 보세요." if until else "며칠 기다려 보세요."
@@ -35,15 +36,15 @@ def _finding(case, parcel):
         "wait",
         (
             "통관 진행 중",
-            f"한국 세관에서 통관(수입 물품 심사)을 하고 있어요. {when_ko}보통 1–3일 걸려요. {wait_ko} "
-            "UNI-PASS 화물진행정보에서 운송장 번호를 H B/L 칸에 넣으면 세관 진행 상황을 볼 수 있어요.",
+            f"한국 세관에서 통관(수입 물품 심사)을 하고 있어요. {when_ko}보통 {normal}일 안에 끝나요. {wait_ko} "
+            f"UNI-PASS 화물진행정보의 H B/L 칸에 운송장 번호{f'({parcel.number})' if parcel.number else ''}를 넣으면 세관 진행 상황을 볼 수 있어요.",
         ),
         (
             "In customs",
-            f"Korean customs is clearing the parcel. {when_en}It usually takes 1–3 days. {wait_en} "
-            "UNI-PASS cargo status shows the progress (enter the tracking number as the H B/L).",
+            f"Korean customs is clearing the parcel. {when_en}It usually takes up to {normal} days. {wait_en} "
+            f"UNI-PASS cargo status shows the progress (enter the tracking number{f' {parcel.number}' if parcel.number else ''} in the H B/L box).",
         ),
         wait_until=until,
         actions=[links.link("unipass_cargo")] + links.trackers(parcel.number),
-        evidence=[event_evidence(parcel.last_event)],
+        evidence=[event_evidence(parcel.last_event, case)],
     )

@@ -6,6 +6,7 @@ Example: Hanjin 520000000707, last event AE_GTMS_SIGNED "Package delivered." →
 from companion import links
 from companion.rules.base import event_evidence
 from companion.rules.base import finding
+from companion.rules.base import status_evidence
 
 CAUSE = "delivered"
 
@@ -30,5 +31,5 @@ def check(case):
         ko,
         en,
         actions=actions,
-        evidence=[f"order status '{case.order.status_text or case.order.status}'" if case.order.status == "completed" else "", event_evidence(last)],
+        evidence=[status_evidence(case) if case.order.status == "completed" else None, event_evidence(last, case)],
     )

@@ -10,6 +10,7 @@ from companion import links
 from companion.rules.base import day_en
 from companion.rules.base import day_ko
 from companion.rules.base import event_evidence
+from companion.rules.base import evidence
 from companion.rules.base import finding
 
 CAUSE = "number_not_issued"
@@ -43,5 +44,10 @@ def check(case):
         wait_until=None if late else until,
         actions=[links.link("aliexpress_tracking", order_id=case.order.order_id)]
         + ([links.link("seller", order_id=case.order.order_id)] if late else []),
-        evidence=["tracking number hidden by AliExpress (blockMailNo)" if blocked else "no tracking number on the tracking page", event_evidence(newest)],
+        evidence=[
+            evidence("알리가 운송장 번호를 아직 감춰 두었어요", "AliExpress still hides the tracking number", "blockMailNo=true")
+            if blocked
+            else evidence("배송 조회 화면에 운송장 번호가 없어요", "The tracking page shows no tracking number"),
+            event_evidence(newest, case),
+        ],
     )

@@ -5,9 +5,11 @@ Example: "Refund if no delivery before Oct 4, 2026", captured 2026-09-30, parcel
 """
 
 from companion import links
+from companion.rules.base import age_evidence
 from companion.rules.base import day_en
 from companion.rules.base import day_ko
 from companion.rules.base import finding
+from companion.rules.base import protection_evidence
 
 CAUSE = "protection_ending"
 
@@ -37,5 +39,5 @@ def check(case):
         ),
         wait_until=protection,
         actions=[links.link("dispute", order_id=order_id), links.link("seller", order_id=order_id)],
-        evidence=[f"buyer protection until {protection.isoformat()} (shown on the page), {left} days left"],
+        evidence=[protection_evidence(case), age_evidence(case)],
     )

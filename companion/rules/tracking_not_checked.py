@@ -4,8 +4,12 @@ shows no tracking numbers; the tracking page or "check all" fills them in).
 Example: list card "배송 대기 중" with no history → tracking_not_checked.
 """
 
+from companion import i18n
 from companion import links
+from companion.rules.base import age_evidence
+from companion.rules.base import evidence
 from companion.rules.base import finding
+from companion.rules.base import status_evidence
 
 CAUSE = "tracking_not_checked"
 
@@ -24,8 +28,12 @@ def fallback(case):
     return finding(
         CAUSE,
         "info",
-        ("배송 조회 전", "이 화면에는 운송장 정보가 없어요. 배송 조회를 한 번 열거나, 확장 프로그램의 '배송 중 주문 모두 확인'을 눌러 주세요."),
-        ("Not checked yet", "This page shows no tracking. Open the order's tracking page once, or use 'Check all awaiting orders' in the extension."),
+        ("운송장 정보 없음 — '배송 조회'를 열면 진단해 드려요", f"이 화면에는 운송장 정보가 없어요. 주문의 '배송 조회'를 한 번 열거나, '{i18n.message('check_all', 'ko')}' 버튼을 눌러 주세요."),
+        ("No tracking yet — open 'Track order' and we'll check it", f"This page shows no tracking. Open the order's tracking page once, or press '{i18n.message('check_all', 'en')}'."),
         actions=[links.link("aliexpress_tracking", order_id=case.order.order_id)],
-        evidence=[f"order status '{case.order.status_text or case.order.status}'", "no tracking seen for this order yet"],
+        evidence=[
+            status_evidence(case),
+            evidence("이 주문의 배송 조회 화면을 아직 보지 못했어요", "This order's tracking page has not been seen yet"),
+            age_evidence(case),
+        ],
     )

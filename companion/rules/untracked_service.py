@@ -7,9 +7,11 @@ Example: "Cainiao Super Economy Global", LP00900000000303, last event 2026-09-02
 from datetime import timedelta
 
 from companion import links
+from companion.rules.base import age_evidence
 from companion.rules.base import day_en
 from companion.rules.base import day_ko
 from companion.rules.base import event_evidence
+from companion.rules.base import evidence
 from companion.rules.base import finding
 
 CAUSE = "untracked_service"
@@ -43,17 +45,23 @@ def _finding(case, parcel):
         ),
         wait_until=until,
         actions=links.trackers(parcel.number) + [links.link("seller", order_id=case.order.order_id)],
-        evidence=[_why(parcel), event_evidence(parcel.last_event)],
+        evidence=[_why(parcel, service), event_evidence(parcel.last_event, case), age_evidence(case)],
     )
 
 
-def _why(parcel) -> str:
+def _why(parcel, service: str):
     """The carrier's own statement when it made one, else what the guess rests on."""
-    if parcel.parcel.untracked_note:
-        return f"the carrier says: {parcel.parcel.untracked_note}"
+    note = parcel.parcel.untracked_note
+    if note:
+        # the carrier's words are quoted as they came (Cainiao answers in English)
+        return evidence(f"택배사가 직접 밝혔어요: \"{note}\"", f"The carrier says: \"{note}\"", "mailType/mailTypeDesc")
     if parcel.parcel.service:
-        return f"service '{parcel.parcel.service}'"
-    return f"{parcel.number}: {parcel.identity.tracking} tracking"
+        return evidence(f"배송 방법: {service}", f"Shipping method: {service}", f"service={parcel.parcel.service}")
+    return evidence(
+        f"운송장 번호 {parcel.number}: 중간까지만 조회되는 번호 형식",
+        f"Tracking number {parcel.number}: a format tracked only part of the way",
+        f"tracking={parcel.identity.tracking}",
+    )
 
 
 def _service_word(note: str | None) -> str | None:

@@ -10,7 +10,9 @@ from companion import links
 from companion.rules.base import day_en
 from companion.rules.base import day_ko
 from companion.rules.base import event_evidence
+from companion.rules.base import evidence
 from companion.rules.base import finding
+from companion.rules.base import source_name
 
 CAUSE = "update_delay"
 
@@ -27,18 +29,19 @@ def _finding(case, parcel):
     until = start + timedelta(days=case.t("update_delay_days")) if start else None
     late = until is not None and until < case.today
     actions = links.trackers(parcel.number)
+    usual = f"{case.t('first_data_days')}–{case.t('update_delay_days')}"  # "3–7": the help page's window
     if late:
         actions = [links.link("seller", order_id=case.order.order_id)] + actions
-        ko = f"발송한 지 {case.days_since(start)}일이 지났는데도 택배사 기록이 없어요. 보통 3–7일이면 나와요. 판매자에게 실제로 보냈는지, 번호가 맞는지 물어보세요."
-        en = f"Shipped {case.days_since(start)} days ago and still no carrier scan (it usually takes 3–7 days). Ask the seller whether it really left and whether the number is right."
+        ko = f"발송한 지 {case.days_since(start)}일이 지났는데도 택배사 기록이 없어요. 보통 {usual}일이면 나와요. 판매자에게 실제로 보냈는지, 번호가 맞는지 물어보세요."
+        en = f"Shipped {case.days_since(start)} days ago and still no carrier scan (it usually takes {usual} days). Ask the seller whether it really left and whether the number is right."
     else:
         when_ko = f"{day_ko(until, case)}까지 기다려 보고, 그때도 없으면 판매자에게 문의하세요." if until else "일주일쯤 기다려 보세요."
         when_en = f"Wait until {day_en(until, case)}, then ask the seller." if until else "Give it about a week."
-        ko = f"운송장 번호는 나왔지만 택배사 기록이 아직 없어요. 발송 후 3–7일은 이럴 수 있어요. {when_ko}"
-        en = f"The number exists, but no carrier has scanned it yet. That is normal for 3–7 days after shipping. {when_en}"
+        ko = f"운송장 번호는 나왔지만 택배사 기록이 아직 없어요. 발송 후 {usual}일은 이럴 수 있어요. {when_ko}"
+        en = f"The number exists, but no carrier has scanned it yet. That is normal for {usual} days after shipping. {when_en}"
     for source in parcel.not_found_by:  # a live lookup asked the carrier itself
-        ko += f" ({source}에 직접 물어봐도 아직 이 번호가 없어요.)"
-        en += f" ({source} itself does not know the number yet.)"
+        ko += f" ({source_name(source, 'ko')}에 직접 물어봐도 아직 이 번호가 없어요.)"
+        en += f" ({source_name(source, 'en')} itself does not know the number yet.)"
     return finding(
         CAUSE,
         "action" if late else "wait",
@@ -46,6 +49,12 @@ def _finding(case, parcel):
         ("Tracking not updated yet", en),
         wait_until=None if late else until,
         actions=actions,
-        evidence=[f"{parcel.number} has no carrier event", event_evidence(parcel.last_event)]
-        + [f"{source} (live lookup): number not found yet" for source in parcel.not_found_by],
+        evidence=[
+            evidence(f"운송장 번호 {parcel.number}: 택배사 기록 없음", f"Tracking number {parcel.number}: no carrier scan"),
+            event_evidence(parcel.last_event, case),
+        ]
+        + [
+            evidence(f"{source_name(s, 'ko')}에 직접 조회: 아직 없는 번호", f"Looked up at {source_name(s, 'en')}: not found yet", f"live lookup {s}: not found")
+            for s in parcel.not_found_by
+        ],
     )

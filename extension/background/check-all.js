@@ -63,7 +63,7 @@ async function runJob(sourceTabId, orderIds) {
   }
   for (const orderId of orderIds) {
     job.current = orderId;
-    await toPopup({ type: MSG.SW_TO_POPUP_CHECK_ALL_PROGRESS, state: checkAllState() });
+    await progress(sourceTabId);
     const ok = await checkOne(orderId, windowId);
     job.done += 1;
     if (!ok) job.failed += 1;
@@ -71,7 +71,13 @@ async function runJob(sourceTabId, orderIds) {
   job.current = null;
   await toTab(sourceTabId, { type: MSG.SW_TO_CS_REFRESH_FROM_HISTORY });
   job.running = false;
+  await progress(sourceTabId);
+}
+
+/** The job's state to the popup and to the list tab (its own check-all button shows it too). */
+async function progress(sourceTabId) {
   await toPopup({ type: MSG.SW_TO_POPUP_CHECK_ALL_PROGRESS, state: checkAllState() });
+  await toTab(sourceTabId, { type: MSG.SW_TO_CS_CHECK_ALL_PROGRESS, state: checkAllState() });
 }
 
 /** Starts the job unless one is running; returns at once with the initial state. */

@@ -11,6 +11,7 @@ import { getSettings, saveSettings, validPort, forgetToken } from "./settings.js
 import { toOrderTabs } from "./tabs.js";
 import { startCheckAll, checkAllState, noteDiagnosed } from "./check-all.js";
 import { getLookups, saveLookup } from "./lookups.js";
+import { keep, kept } from "./kept.js";
 
 const { MSG, STATE, LANGS, links, format, strings } = globalThis.ParcelDoctor;
 const NUMBER = /^[A-Za-z0-9][A-Za-z0-9 -]{3,39}$/;
@@ -61,6 +62,7 @@ async function diagnose(message, sender) {
   const answer = await request("/diagnose", { method: "POST", body });
   if (!answer.ok) return { ok: false, error: await diagnoseError(answer) };
   if (sender.tab) noteDiagnosed(sender.tab.id);
+  await keep(answer.data && answer.data.orders, capture.captured_at).catch(() => {});
   return { ok: true, response: answer.data };
 }
 
@@ -104,6 +106,7 @@ async function getStatus() {
     version: (info && info.version) || null,
     extensionVersion: chrome.runtime.getManifest().version,
     outdated: Boolean(info) && apiVersion(info) < globalThis.ParcelDoctor.MIN_API_VERSION,
+    paired: Boolean(settings.token), // paired before: offline means "start it", not "pair again"
   };
 }
 
@@ -168,6 +171,15 @@ async function identify(message) {
   return { ok: true, numbers };
 }
 
+async function getKept(message) {
+  return { ok: true, kept: await kept(message.orderIds) };
+}
+
+function checkAllFromPage(message, sender) {
+  if (!sender.tab || !Number.isInteger(sender.tab.id)) return { ok: false, error: { code: "bad_tab" } };
+  return startCheckAll(sender.tab.id, Array.isArray(message.orderIds) ? message.orderIds : []);
+}
+
 function checkAll(message) {
   const orderIds = Array.isArray(message.orderIds) ? message.orderIds : [];
   if (!Number.isInteger(message.tabId)) return { ok: false, error: { code: "bad_tab" } };
@@ -179,6 +191,8 @@ export const handlers = {
   [MSG.CS_TO_SW_HEALTH]: health,
   [MSG.CS_TO_SW_GET_STRINGS]: getStrings,
   [MSG.CS_TO_SW_GET_HISTORY]: getHistory,
+  [MSG.CS_TO_SW_GET_KEPT]: getKept,
+  [MSG.CS_TO_SW_CHECK_ALL]: checkAllFromPage,
   [MSG.POPUP_TO_SW_GET_STATUS]: getStatus,
   [MSG.POPUP_TO_SW_PAIR]: pair,
   [MSG.POPUP_TO_SW_SAVE_SETTINGS]: saveSettingsHandler,

@@ -95,5 +95,17 @@
     return tr(strings, "wait_stageDay", [tr(strings, key), Math.round((nowDay - eventDay) / DAY_MS) + 1]);
   }
 
-  PD.format = Object.freeze({ tr, waitAdvice, formatDay, calendarDay, isoNow });
+  /**
+   * What the wait line says, as phrases an explanation may repeat: the stage's "통관 3일째"
+   * and the day "10월 2일까지". The panel drops the explanation's sentences that hold them.
+   */
+  function waitPhrases(strings, lang, order, capturedAt) {
+    const wait = order && order.diagnosis && order.diagnosis.wait;
+    const until = wait && calendarDay(wait.until);
+    if (until == null) return [];
+    const now = calendarDay(capturedAt);
+    return [formatDay(lang, until, now), stageSince(strings, order, now)].filter(Boolean);
+  }
+
+  PD.format = Object.freeze({ tr, waitAdvice, waitPhrases, formatDay, calendarDay, isoNow });
 })();

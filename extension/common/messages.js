@@ -14,6 +14,8 @@
     CS_TO_SW_HEALTH: "cs-sw-health", // {} -> {state}
     CS_TO_SW_GET_STRINGS: "cs-sw-get-strings", // {pageLang} -> {lang, strings}
     CS_TO_SW_GET_HISTORY: "cs-sw-get-history", // {} -> {ok, orders}
+    CS_TO_SW_GET_KEPT: "cs-sw-get-kept", // {orderIds} -> {ok, kept: [{order, capturedAt}]}
+    CS_TO_SW_CHECK_ALL: "cs-sw-check-all", // {orderIds} -> like POPUP_TO_SW_CHECK_ALL, for the sender's tab
     // popup -> service worker
     POPUP_TO_SW_GET_STATUS: "popup-sw-get-status", // {} -> {state, port, lang, version}
     POPUP_TO_SW_PAIR: "popup-sw-pair", // {code} -> {ok} | {ok:false, error}
@@ -28,6 +30,7 @@
     // service worker -> content script
     SW_TO_CS_COMPANION_READY: "sw-cs-companion-ready", // {} -> re-capture now
     SW_TO_CS_REFRESH_FROM_HISTORY: "sw-cs-refresh-from-history", // {} -> overlays from GET /v1/orders
+    SW_TO_CS_CHECK_ALL_PROGRESS: "sw-cs-check-all-progress", // job state, to the list tab that asked
     // service worker -> popup (runtime broadcast)
     SW_TO_POPUP_CHECK_ALL_PROGRESS: "sw-popup-check-all-progress", // job state
   });

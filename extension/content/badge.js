@@ -30,18 +30,37 @@
     return links.length ? h("div", { class: "pd-actions" }, links) : null;
   }
 
+  /** A tracking number in monospace with its copy button. */
+  function numberWithCopy(number, ctx) {
+    const { h } = PD.dom;
+    const { tr } = PD.format;
+    const button = h("button", { class: "pd-copy", type: "button", "data-copy": number }, tr(ctx.strings, "overlay_copy"));
+    button.addEventListener("click", () => {
+      navigator.clipboard.writeText(number).then(
+        () => {
+          button.textContent = tr(ctx.strings, "overlay_copied");
+          setTimeout(() => (button.textContent = tr(ctx.strings, "overlay_copy")), 1500);
+        },
+        () => {},
+      );
+    });
+    return h("span", { class: "pd-numbox" }, h("span", { class: "pd-number" }, number), button);
+  }
+
   /** One <li> per parcel: carrier, number (monospace), validity, domestic courier, last event. */
   function parcelItem(parcel, ctx) {
     const { h } = PD.dom;
     const { tr } = PD.format;
     const parts = [];
     if (parcel.carrier && parcel.carrier.name) parts.push(text(parcel.carrier.name));
-    if (parcel.tracking_number) parts.push(h("span", { class: "pd-number" }, text(parcel.tracking_number)));
+    if (parcel.tracking_number) parts.push(numberWithCopy(text(parcel.tracking_number), ctx));
     if (parcel.valid === false) parts.push(tr(ctx.strings, "overlay_invalidNumber"));
     const domestic = parcel.domestic;
-    if (domestic && domestic.tracking_number) {
+    // The courier's number once: when AliExpress shows it as the tracking number itself, it is already there.
+    if (domestic && domestic.tracking_number && domestic.tracking_number !== parcel.tracking_number) {
       const name = (domestic.carrier && text(domestic.carrier.name)) || "";
-      parts.push(tr(ctx.strings, "overlay_domestic", [name, text(domestic.tracking_number)]).replace(/\s+/g, " "));
+      const label = tr(ctx.strings, "overlay_domestic", [name, ""]).replace(/\s+/g, " ").trim();
+      parts.push(h("span", null, label, " ", numberWithCopy(text(domestic.tracking_number), ctx)));
     }
     if (parcel.last_event && parcel.last_event.text) {
       parts.push(tr(ctx.strings, "overlay_lastEvent", [text(parcel.last_event.text)]));
@@ -49,12 +68,13 @@
     return h("li", null, parts.flatMap((part, i) => (i ? [" · ", part] : [part])));
   }
 
-  function details(order, ctx) {
+  function details(order, ctx, said) {
     const { h } = PD.dom;
     const { tr } = PD.format;
     const diagnosis = order.diagnosis || {};
     const nodes = [];
-    if (diagnosis.explanation) nodes.push(h("p", { class: "pd-explanation" }, text(diagnosis.explanation)));
+    const explanation = unsaid(text(diagnosis.explanation), said);
+    if (explanation) nodes.push(h("p", { class: "pd-explanation" }, explanation));
     const parcels = (order.parcels || []).filter((p) => p && (p.tracking_number || p.carrier));
     if (parcels.length) {
       nodes.push(h("p", { class: "pd-section" }, tr(ctx.strings, "overlay_parcels")));
@@ -65,19 +85,63 @@
       nodes.push(h("p", { class: "pd-section" }, tr(ctx.strings, "overlay_evidence")));
       nodes.push(h("ul", { class: "pd-list pd-evidence" }, evidence.map((e) => h("li", null, text(e)))));
     }
+    // Codes and ids only for the curious, folded away.
+    const codes = (diagnosis.details || []).filter((e) => typeof e === "string").slice(0, 10);
+    if (codes.length) {
+      nodes.push(
+        h(
+          "details",
+          { class: "pd-details" },
+          h("summary", null, tr(ctx.strings, "overlay_details")),
+          h("ul", { class: "pd-list pd-codes" }, codes.map((e) => h("li", null, text(e)))),
+        ),
+      );
+    }
     return nodes;
   }
 
-  /** One Element for the order's shadow root. ctx = {strings, lang, capturedAt, full}. */
+  /** The explanation without the sentences a line above already says (no sentence twice). */
+  function unsaid(explanation, said) {
+    const phrases = said.filter(Boolean);
+    if (!explanation || !phrases.length) return explanation;
+    const sentences = explanation.match(/[^.!?]+[.!?]*\s*/g) || [explanation];
+    return sentences
+      .filter((sentence) => !phrases.some((phrase) => sentence.includes(phrase)))
+      .join("")
+      .trim();
+  }
+
+  /** "주문 12일째 · 보통 5–21일 (…)" unless the explanation already says the age. */
+  function ageLine(order, diagnosis) {
+    const age = order.age;
+    if (!age || typeof age.text !== "string") return "";
+    const head = age.text.split(" · ")[0];
+    return text(diagnosis.explanation).includes(head) ? "" : text(age.text);
+  }
+
+  // Finished orders: a small badge on the list, not a box with nothing to do in it.
+  const SMALL_CAUSES = ["delivered", "cancelled"];
+
+  /**
+   * One Element for the order's shadow root. ctx = {strings, lang, capturedAt, full, stale};
+   * stale: a diagnosis kept from earlier, shown greyed with its day while the companion is off.
+   */
   function view(order, ctx) {
     const { h } = PD.dom;
-    const { tr, waitAdvice } = PD.format;
+    const { tr, waitAdvice, formatDay, calendarDay, waitPhrases } = PD.format;
     const diagnosis = order.diagnosis || {};
-    const wait = waitAdvice(ctx.strings, ctx.lang, order, ctx.capturedAt);
+    const small = !ctx.full && SMALL_CAUSES.includes(diagnosis.cause);
+    const wait = small ? "" : waitAdvice(ctx.strings, ctx.lang, order, ctx.capturedAt);
+    const age = small ? "" : ageLine(order, diagnosis);
+    const checkedDay = ctx.stale ? calendarDay(ctx.capturedAt) : null;
+    const classes = ["pd", "pd-badge"];
+    if (ctx.full) classes.push("pd-full");
+    if (small) classes.push("pd-small");
+    if (ctx.stale) classes.push("pd-stale");
     return h(
       "div",
       {
-        class: ctx.full ? "pd pd-badge pd-full" : "pd pd-badge",
+        class: classes.join(" "),
         "data-severity": severityOf(order),
         lang: ctx.lang,
         role: "note",
@@ -90,9 +154,13 @@
         h("span", { class: "pd-brand" }, tr(ctx.strings, "overlay_brand")),
         h("span", { class: "pd-title" }, text(diagnosis.title) || tr(ctx.strings, "overlay_noTitle")),
       ),
+      checkedDay != null
+        ? h("p", { class: "pd-checked" }, tr(ctx.strings, "overlay_lastChecked", [formatDay(ctx.lang, checkedDay, Date.now())]))
+        : null,
+      age ? h("p", { class: "pd-age" }, age) : null,
       wait ? h("p", { class: "pd-wait" }, wait) : null,
-      ctx.full ? details(order, ctx) : null,
-      actionLinks(diagnosis),
+      ctx.full ? details(order, ctx, wait ? waitPhrases(ctx.strings, ctx.lang, order, ctx.capturedAt) : []) : null,
+      small ? null : actionLinks(diagnosis),
     );
   }
 

@@ -21,13 +21,15 @@
     return el;
   }
 
-  let sheet = null;
-  /** Applies the overlay stylesheet to a shadow root (constructed sheet, <style> as fallback). */
+  const sheets = new Map(); // cssText -> its constructed sheet: overlays, notice and button differ
+  /** Applies a stylesheet to a shadow root (constructed sheet, <style> as fallback). */
   function adoptStyles(shadow, cssText) {
     try {
+      let sheet = sheets.get(cssText);
       if (!sheet) {
         sheet = new CSSStyleSheet();
         sheet.replaceSync(cssText);
+        sheets.set(cssText, sheet);
       }
       shadow.adoptedStyleSheets = [sheet];
     } catch {

@@ -14,7 +14,8 @@
   const state = {
     strings: {},
     lang: "ko",
-    known: new Map(), // orderId -> {order, capturedAt}
+    known: new Map(), // orderId -> {order, capturedAt, stale?}
+    keptAsked: new Set(), // order ids whose kept diagnosis was asked for while offline
     tried: new Set(), // order ids sent since the last (re)connection
     sentHtml: null, // detail/tracking: the html of the last capture sent
     sentPayloads: 0,
@@ -48,6 +49,41 @@
 
   function show(entries) {
     PD.overlays.reconcile(entries, state.known, { strings: state.strings, lang: state.lang });
+    if (kind === "order_list") {
+      const awaiting = entries
+        .map((e) => state.known.get(e.orderId))
+        .filter((k) => k && !k.stale && k.order.status === "awaiting_delivery")
+        .map((k) => k.order.order_id);
+      PD.checkAllButton.place([...new Set(awaiting)], state.strings, checkAll);
+    }
+  }
+
+  async function checkAll(orderIds) {
+    const answer = await send({ type: MSG.CS_TO_SW_CHECK_ALL, orderIds });
+    if (answer && answer.state) checkAllProgress({ state: answer.state });
+  }
+
+  function checkAllProgress(message) {
+    PD.checkAllButton.progress(message && message.state);
+    show(PD.orders.entries(kind));
+  }
+
+  /**
+   * While the companion is off: each order's last diagnosis, kept by the service worker with
+   * its time, shown greyed ("마지막 확인: 12월 1일"). Asked once per order per page.
+   */
+  async function showKept() {
+    const ids = PD.orders.entries(kind).map((e) => e.orderId).filter((id) => !state.known.has(id) && !state.keptAsked.has(id));
+    if (!ids.length) return;
+    for (const id of ids) state.keptAsked.add(id);
+    const answer = await send({ type: MSG.CS_TO_SW_GET_KEPT, orderIds: ids });
+    for (const item of (answer && answer.kept) || []) {
+      const order = item && item.order;
+      if (order && typeof order.order_id === "string" && typeof item.capturedAt === "string" && !state.known.has(order.order_id)) {
+        state.known.set(order.order_id, { order, capturedAt: item.capturedAt, stale: true });
+      }
+    }
+    show(PD.orders.entries(kind));
   }
 
   function needsDiagnosis(entries, capture) {
@@ -58,6 +94,7 @@
   async function step() {
     const entries = PD.orders.entries(kind);
     show(entries); // re-attach known overlays at once after a re-render
+    if (state.companion === STATE.OFFLINE) await showKept();
     if (state.companion === STATE.OFFLINE || state.companion === STATE.UNPAIRED) return;
     if (entries.length === 0) return;
     const capture = PD.capture.capture(kind, state.lang);
@@ -111,6 +148,7 @@
     forgetSent();
     setCompanion(code);
     startPolling();
+    if (code === STATE.OFFLINE) showKept().catch(() => {});
   }
 
   function forgetSent() {
@@ -212,13 +250,14 @@
     [MSG.POPUP_TO_CS_GET_SUMMARY]: getSummary,
     [MSG.SW_TO_CS_COMPANION_READY]: companionReady,
     [MSG.SW_TO_CS_REFRESH_FROM_HISTORY]: refreshFromHistory,
+    [MSG.SW_TO_CS_CHECK_ALL_PROGRESS]: checkAllProgress,
   };
 
   chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
     const handler = message && sender.id === chrome.runtime.id && handlers[message.type];
     if (!handler) return false;
     Promise.resolve()
-      .then(handler)
+      .then(() => handler(message))
       .then(sendResponse, () => sendResponse(null));
     return true;
   });

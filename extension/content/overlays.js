@@ -16,7 +16,7 @@
   }
 
   function render(host, order, ctx) {
-    const key = JSON.stringify([order.diagnosis, order.parcels, ctx.lang, ctx.full, ctx.capturedAt.slice(0, 10)]);
+    const key = JSON.stringify([order.diagnosis, order.parcels, order.age, ctx.lang, ctx.full, ctx.stale, ctx.capturedAt.slice(0, 10)]);
     if (rendered.get(host) === key) return;
     setAttributes(host, order);
     PD.dom.replaceContent(host.shadowRoot, PD.badge.view(order, ctx));
@@ -46,8 +46,8 @@
         host.setAttribute("data-parcel-doctor-order", id);
         entry.mount(host);
       }
-      const { order, capturedAt } = known.get(id);
-      render(host, order, { ...view, capturedAt, full: entry.full });
+      const { order, capturedAt, stale } = known.get(id);
+      render(host, order, { ...view, capturedAt, full: entry.full, stale: Boolean(stale) });
     }
     return wanted.size;
   }

@@ -35,8 +35,28 @@
 .pd-section { margin: 8px 0 0; font-size: 12px; font-weight: 700; color: #57606a; }
 .pd-list { margin: 2px 0 0; padding-left: 18px; font-size: 12px; color: #424a53; }
 .pd-number { font-family: ui-monospace, "SFMono-Regular", Menlo, monospace; }
+.pd-age { margin: 2px 0 0; color: #424a53; }
+.pd-numbox { display: inline-flex; align-items: center; gap: 4px; }
+.pd-copy { font: inherit; font-size: 11px; padding: 0 6px; border-radius: 4px; border: 1px solid #d0d7de;
+  background: #f6f8fa; color: #424a53; cursor: pointer; }
+.pd-details { margin-top: 6px; font-size: 12px; color: #57606a; }
+.pd-details summary { cursor: pointer; }
+.pd-small { display: inline-block; margin: 4px 0; padding: 2px 10px; border-left-width: 1px; border-radius: 999px; }
+.pd-small .pd-title { font-weight: 600; font-size: 12px; }
+.pd-stale { filter: grayscale(1); opacity: .7; }
+.pd-checked { margin: 2px 0 0; font-size: 12px; color: #57606a; }
 .pd-full { padding: 12px 16px; }
 .pd-full .pd-title { font-size: 15px; }
+`,
+    checkAll:
+      base +
+      `
+.pd-checkall { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; margin: 8px 0; }
+.pd-checkall button { font: inherit; font-weight: 600; padding: 4px 12px; border-radius: 999px; cursor: pointer;
+  border: 1px solid #0969da; color: #0969da; background: #fff; }
+.pd-checkall button:disabled { cursor: default; border-color: #d0d7de; color: #57606a; }
+.pd-checkall progress { width: 120px; }
+.pd-checkall .pd-brand { font-size: 11px; color: #57606a; }
 `,
     notice:
       base +

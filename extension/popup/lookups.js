@@ -92,6 +92,8 @@ function row(provider) {
 
 function render(lookups) {
   document.getElementById("lookups").replaceChildren(...lookups.providers.map(row));
+  // Folded so the popup fits its 600 px; open by itself when a lookup is on, so it is seen.
+  if (lookups.providers.some((p) => p.enabled)) document.getElementById("lookups-fold").open = true;
   setResult(document.getElementById("lookups-result"), "");
 }
 

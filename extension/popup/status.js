@@ -22,7 +22,11 @@ export function renderStatus(status) {
   const el = document.getElementById("companion-status");
   el.dataset.state = status.state;
   el.title = status.version ? t("popup_companionVersion", [status.version]) : "";
-  document.getElementById("status-text").textContent = t(TEXT_KEYS[status.state], [status.port]);
+  // Paired before and now off: say how to start it, and do not ask for a pairing code again.
+  const offlinePaired = status.state === STATE.OFFLINE && status.paired;
+  document.getElementById("status-text").textContent = offlinePaired
+    ? t("notice_offlinePaired")
+    : t(TEXT_KEYS[status.state], [status.port]);
   document.getElementById("start-hint").hidden = status.state !== STATE.OFFLINE;
   document.getElementById("start-command").textContent = PD.START_COMMAND;
   document.getElementById("autostart-command").textContent = PD.AUTOSTART_COMMAND;
@@ -33,5 +37,5 @@ export function renderStatus(status) {
     status.extensionVersion || chrome.runtime.getManifest().version,
     status.version || "—",
   ]);
-  document.getElementById("pairing-section").hidden = status.state === STATE.CONNECTED;
+  document.getElementById("pairing-section").hidden = status.state === STATE.CONNECTED || offlinePaired;
 }

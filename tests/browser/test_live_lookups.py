@@ -69,6 +69,6 @@ def test_the_overlay_shows_a_live_customs_hold_and_its_source(browser, tmp_path)
     assert found["cause"] == "customs_hold"
     assert found["severity"] == "action"
     assert "통관 보류" in found["text"]
-    assert "from UNI-PASS" in found["text"]  # the evidence names the live source
+    assert "UNI-PASS에서 직접 조회" in found["text"]  # the evidence names the live source
     assert any(link.startswith("https://unipass.customs.go.kr/") for link in found["links"])
     assert "q260t225s025d125g080x030" not in found["text"]

@@ -84,7 +84,7 @@ def test_summary_counts_this_tabs_orders_by_cause(paired):
         "#summary li", "(rows) => Object.fromEntries(rows.map((r) => [r.dataset.cause, Number(r.dataset.count)]))"
     )
     assert rows == {"tracking_not_checked": 3, "delivered": 1, "not_shipped": 1}
-    assert "배송 조회 전" in popup.text_content('#summary li[data-cause="tracking_not_checked"]')
+    assert "운송장 정보 없음" in popup.text_content('#summary li[data-cause="tracking_not_checked"]')
     assert popup.is_enabled("#check-all")
     assert "3건" in popup.text_content("#check-all")
 
@@ -114,7 +114,7 @@ def test_number_box_names_the_carrier_and_builds_tracker_links(paired):
 def test_language_switch_reaches_popup_and_overlays(paired):
     page = paired.open(LIST_URL)
     before = wait_for_overlays(page, PAGE1)
-    assert "배송 조회 전" in before["8215000000000404"]["text"]
+    assert "운송장 정보 없음" in before["8215000000000404"]["text"]
     popup = paired.open_popup()
     popup.select_option("#lang", "en")
     popup.wait_for_selector("html[lang=en]", state="attached")
@@ -128,7 +128,7 @@ def test_language_switch_reaches_popup_and_overlays(paired):
     text = page.evaluate(
         "document.querySelector('[data-parcel-doctor-order=\"8215000000000404\"]').shadowRoot.textContent"
     )
-    assert "배송 조회 전" not in text
+    assert "운송장 정보 없음" not in text
 
 
 def min_api_version() -> int:

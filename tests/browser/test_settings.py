@@ -42,9 +42,16 @@ def checkbox(provider: str) -> str:
     return f'#lookups li[data-provider="{provider}"] .lookup-enabled'
 
 
-def test_section_lists_every_provider_off_and_stores_a_checkbox(paired, companion):
-    popup = paired.open_popup()
+def open_lookups(browser):
+    """The popup with its folded live-lookup settings opened, as a user opens them."""
+    popup = browser.open_popup()
+    popup.click("#lookups-fold summary")
     popup.wait_for_selector("#lookups li")
+    return popup
+
+
+def test_section_lists_every_provider_off_and_stores_a_checkbox(paired, companion):
+    popup = open_lookups(paired)
     assert popup.is_visible("#lookups-section")
     assert popup.text_content("#lookups-section h2") == "실시간 조회 (선택)"
     assert "꺼" in popup.text_content("#lookups-section .hint")
@@ -75,8 +82,7 @@ def test_section_lists_every_provider_off_and_stores_a_checkbox(paired, companio
 
 
 def test_unipass_needs_a_key_which_is_never_shown_again(paired, companion):
-    popup = paired.open_popup()
-    popup.wait_for_selector("#lookups li")
+    popup = open_lookups(paired)
     unipass = '#lookups li[data-provider="unipass"]'
     assert popup.text_content(f"{unipass} .lookup-key-state") == "인증키 없음"
 
@@ -120,8 +126,7 @@ def test_unipass_needs_a_key_which_is_never_shown_again(paired, companion):
 
 
 def test_section_follows_the_popup_language(paired, companion):
-    popup = paired.open_popup()
-    popup.wait_for_selector("#lookups li")
+    popup = open_lookups(paired)
     popup.select_option("#lang", "en")
     popup.wait_for_selector("html[lang=en]", state="attached")
     popup.wait_for_selector("#lookups-section h2:has-text('Live lookups (optional)')")

@@ -50,7 +50,7 @@ def test_cli_diagnose_shows_the_live_customs_hold_and_its_source(net, data_dir, 
     order = json.loads(capsys.readouterr().out)["orders"][0]
     # The page alone says "in customs, day 4"; UNI-PASS says the clearance is on hold.
     assert order["diagnosis"]["cause"] == "customs_hold"
-    assert any("from UNI-PASS" in line for line in order["diagnosis"]["evidence"]), order["diagnosis"]["evidence"]
+    assert any("UNI-PASS에서 직접 조회" in line for line in order["diagnosis"]["evidence"]), order["diagnosis"]["evidence"]
     assert "개인통관고유부호" in order["diagnosis"]["explanation"]
     assert KEY not in json.dumps(order)
 
@@ -70,7 +70,7 @@ def test_api_diagnose_shows_the_live_hand_over_to_the_korean_courier(net, data_d
     parcel = order["parcels"][0]
     assert parcel["domestic"] == {"carrier": {"id": "kr.cjlogistics", "name": "CJ대한통운"}, "tracking_number": "561000000505"}
     assert order["diagnosis"]["cause"] in {"handed_over", "customs_in_progress"}
-    assert any("from Cainiao" in line for finding in order["findings"] for line in finding["evidence"]), order["findings"]
+    assert any("차이냐오에서 직접 조회" in line for finding in order["findings"] for line in finding["evidence"]), order["findings"]
     assert answer["warnings"] == []
 
 
@@ -88,8 +88,8 @@ def test_a_fresh_number_cainiao_does_not_know_is_an_update_delay_it_names(net, d
                       payloads=[{"api": "mtop.ae.ld.querydetail", "data": body}], captured_at=dates.parse_iso("2026-09-30T10:00:00+09:00"))
     order = diagnose(capture, data_dir=data_dir)["orders"][0]
     assert order["diagnosis"]["cause"] == "update_delay"
-    assert "Cainiao (live lookup): number not found yet" in order["diagnosis"]["evidence"]
-    assert "Cainiao에 직접 물어봐도" in order["diagnosis"]["explanation"]
+    assert "차이냐오에 직접 조회: 아직 없는 번호" in order["diagnosis"]["evidence"]
+    assert "차이냐오에 직접 물어봐도" in order["diagnosis"]["explanation"]
 
 
 def test_with_every_provider_off_nothing_leaves_the_machine(net, data_dir):

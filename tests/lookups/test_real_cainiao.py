@@ -100,7 +100,7 @@ def test_cainiao_saying_economy_is_untracked_is_believed_ahead_of_guessing(net, 
     capture.captured_at = dates.parse_iso("2026-07-20T10:00:00+09:00")
     order = diagnose(capture, data_dir=data_dir)["orders"][0]
     assert order["diagnosis"]["cause"] == "untracked_service", order["findings"]
-    assert any("the carrier says: Economy — Economy shipping doesn't include tracking" in line
+    assert any("택배사가 직접 밝혔어요: \"Economy — Economy shipping doesn't include tracking" in line
                for line in order["diagnosis"]["evidence"]), order["diagnosis"]["evidence"]
     assert "저가 배송(Economy)" in order["diagnosis"]["explanation"]
 

@@ -22,11 +22,13 @@ UPDATE = os.environ.get("PARCEL_DOCTOR_UPDATE_EXPECTED") == "1"
 # The documented cause of each order in each fixture (aliexpress-pages.md §7 and the fixtures'
 # README): a second, hand-written check, so a regenerated expected file cannot quietly go wrong.
 CAUSES = {
-    "order_list/ko_page1": {"0101": "tracking_not_checked", "0202": "tracking_not_checked", "0303": "tracking_not_checked", "0404": "tracking_not_checked", "0505": "tracking_not_checked"},
-    "order_list/ko_page2": {"0101": "tracking_not_checked", "0606": "tracking_not_checked", "0707": "delivered", "0808": "not_shipped", "0909": "cancelled"},
-    "order_list/en_twin": {"0101": "tracking_not_checked", "0707": "delivered", "0808": "not_shipped", "0909": "cancelled"},
-    "order_list/ko_dom_only": {"0101": "tracking_not_checked", "0505": "tracking_not_checked"},
-    "order_list/payload_only": {"0101": "tracking_not_checked", "0505": "tracking_not_checked"},
+    # On a list page the order's age speaks even before tracking is read: 0303 (day 34) is past
+    # the usual 5–21 days, 0606 (day 83) past the default buyer-protection window.
+    "order_list/ko_page1": {"0101": "tracking_not_checked", "0202": "tracking_not_checked", "0303": "taking_long", "0404": "tracking_not_checked", "0505": "tracking_not_checked"},
+    "order_list/ko_page2": {"0101": "tracking_not_checked", "0303": "taking_long", "0606": "refund_eligible", "0707": "delivered", "0808": "not_shipped", "0909": "cancelled"},
+    "order_list/en_twin": {"0101": "tracking_not_checked", "0606": "refund_eligible", "0707": "delivered", "0808": "not_shipped", "0909": "cancelled"},
+    "order_list/ko_dom_only": {"0101": "tracking_not_checked", "0303": "taking_long", "0505": "tracking_not_checked"},
+    "order_list/payload_only": {"0101": "tracking_not_checked", "0303": "taking_long", "0505": "tracking_not_checked"},
     "order_detail/ko_0404": {"0404": "customs_in_progress"},
     "order_detail/en_0606": {"0606": "refund_eligible"},
     "order_detail/en_real_shape": {"0707": "delivered"},

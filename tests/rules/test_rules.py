@@ -6,8 +6,12 @@ import importlib
 
 import pytest
 
+from datetime import date
+
 from companion import rules
 from companion.models import Finding
+from companion.rules import evaluate
+from tests.rules.builders import NOW
 from tests.rules.builders import causes
 from tests.rules.builders import event
 from tests.rules.builders import findings
@@ -38,6 +42,11 @@ EXAMPLES = [
     ("update_delay", order("awaiting_delivery", parcel("LP00123456789012", event("2026-09-27 10:00", "AE_GWMS_OUTBOUND")), ordered="2026-09-25"), "update_delay", True),
     ("not_shipped:status", order("awaiting_shipment", ordered="2026-09-29"), "not_shipped", False),
     ("not_shipped:events", order("unknown", parcel(None, event("2026-09-29 10:00", "AE_ORDER_PAID"), event("2026-09-29 09:00", "AE_ORDER_PLACED")), ordered="2026-09-29"), "not_shipped", True),
+    ("taking_long", order("awaiting_delivery", parcel(SWX, event("2026-09-27 10:00", "AE_LH_DEPART_SUCCESS"), service="AliExpress Selection Standard"), ordered="2026-08-25"), "taking_long", True),
+    ("taking_long:never-tracked", order("awaiting_delivery", ordered="2026-08-25"), "taking_long", False),
+    ("refund:default-protection-never-tracked", order("awaiting_delivery", ordered="2026-07-10"), "refund_eligible", False),
+    ("refund:default-protection-recent-events", order("awaiting_delivery", parcel(SWX, event("2026-09-28 10:00", "AE_LH_DEPART_SUCCESS"), event("2026-07-23 10:00", "AE_GWMS_OUTBOUND")), ordered="2026-07-20"), "refund_eligible", True),
+    ("refund:default-protection-in-customs", order("awaiting_delivery", parcel(SWX, event("2026-09-29 10:00", "AE_CC_IM_START"), event("2026-07-23 10:00", "AE_GWMS_OUTBOUND")), ordered="2026-07-20"), "refund_eligible", True),
     ("tracking_not_checked", order("awaiting_delivery"), "tracking_not_checked", False),
     ("in_transit", order("awaiting_delivery", parcel(SWX, event("2026-09-27 10:00", "AE_LH_DEPART_SUCCESS"))), "in_transit", True),
 ]
@@ -51,6 +60,12 @@ NEAR_MISSES = [
     ("a delivered parcel is not in customs", order("awaiting_delivery", parcel(SWX, event("2026-09-28 10:00", "AE_GTMS_SIGNED"), event("2026-09-20 10:00", "AE_CC_IM_START"))), "customs_in_progress"),
     ("a list order is not 'number not issued'", order("awaiting_delivery"), "number_not_issued", False),
     ("a failed check digit with carrier events is a real number", order("awaiting_delivery", parcel("RB123456786CN", event("2026-09-27 10:00", "AE_LH_DEPART_SUCCESS"))), "carrier_system_error"),
+    ("day 21 of Selection Standard is not taking long", order("awaiting_delivery", parcel(SWX, event("2026-09-27 10:00", "AE_LH_DEPART_SUCCESS"), service="AliExpress Selection Standard"), ordered="2026-09-10"), "taking_long"),
+    ("day 23 of Super Economy is not taking long", order("awaiting_delivery", parcel(SWX, event("2026-09-27 10:00", "AE_LH_DEPART_SUCCESS"), service="Cainiao Super Economy Global"), ordered="2026-09-08"), "taking_long"),
+    ("the page's protection date beats the default window", order("awaiting_delivery", parcel(SWX, event("2026-09-28 10:00", "AE_LH_DEPART_SUCCESS"), event("2026-07-23 10:00", "AE_GWMS_OUTBOUND")), ordered="2026-07-20", protection="2026-10-20"), "refund_eligible"),
+    ("the default window counts from shipping, not ordering", order("awaiting_delivery", parcel(SWX, event("2026-09-28 10:00", "AE_LH_DEPART_SUCCESS")), ordered="2026-07-20", shipped="2026-08-05"), "refund_eligible"),
+    ("a delivered old order is not overdue", order("awaiting_delivery", parcel(SWX, event("2026-09-28 10:00", "AE_GTMS_SIGNED")), ordered="2026-07-01"), "refund_eligible"),
+    ("a completed old order is not taking long", order("completed", ordered="2026-07-01"), "taking_long", False),
     ("protection 8 days away is not ending", order("awaiting_delivery", parcel(SWX, event("2026-09-27 10:00", "AE_LH_DEPART_SUCCESS")), protection="2026-10-08"), "protection_ending"),
 ]
 
@@ -77,7 +92,7 @@ def test_causes_match_the_design():
     assert set(rules.CAUSES) == {
         "not_shipped", "number_not_issued", "update_delay", "untracked_service", "customs_in_progress",
         "customs_hold", "carrier_system_error", "handed_over", "stalled", "refund_eligible",
-        "protection_ending", "in_transit", "delivered", "tracking_not_checked", "not_paid", "cancelled",
+        "protection_ending", "in_transit", "delivered", "tracking_not_checked", "not_paid", "cancelled", "taking_long",
     }
 
 
@@ -117,6 +132,99 @@ def test_customs_hold_gives_unipass_and_the_pccc_advice():
     assert {a.kind for a in found.actions} >= {"customs", "tracker"}
     assert "개인통관고유부호" in found.explanation_ko
     assert any("unipass.customs.go.kr" in a.url for a in found.actions)
+
+
+def test_order_age_is_counted_and_judged_from_its_dates():
+    """"주문 N일째": the order day is day 1; the usual window, then buyer protection, judge it."""
+    from companion import dates
+    from companion.rules import build_case
+
+    def case(ordered, **kw):
+        return build_case(order("awaiting_delivery", ordered=ordered, **kw), dates.parse_iso(NOW))
+
+    assert case("2026-09-30").age == 1
+    assert case("2026-09-10").age == 21 and case("2026-09-10").age_state == "usual"  # day 21: the last usual day of 5–21
+    assert case("2026-09-09").age_state == "slow"  # day 22
+    # No shipping date seen: protection = order + 7 days handling + 60 days → 2026-07-23 + 67 = 09-28.
+    assert case("2026-07-25").protection_end == (date(2026, 9, 30), "default") and case("2026-07-25").age_state == "slow"
+    assert case("2026-07-24").age_state == "overdue"
+    assert case("2026-07-01", protection="2026-10-01").age_state == "slow"  # the page's date wins
+    assert build_case(order("completed", ordered="2026-07-01"), dates.parse_iso(NOW)).age_state is None
+
+
+def test_taking_long_says_the_age_the_usual_window_and_the_next_step():
+    built = order("awaiting_delivery", parcel(SWX, event("2026-09-27 10:00", "AE_LH_DEPART_SUCCESS"), service="AliExpress Selection Standard"), ordered="2026-08-25")
+    (found, *_) = findings(built)
+    assert found.title_ko == "오래 걸리고 있어요" and found.severity == "wait"
+    assert "주문 37일째" in found.explanation_ko and "보통 5–21일" in found.explanation_ko
+    assert "분쟁" in found.explanation_ko and {"seller", "tracker"} <= {a.kind for a in found.actions}
+
+
+def test_overdue_by_default_window_is_an_action_with_the_dispute_step():
+    (found, *_) = findings(order("awaiting_delivery", ordered="2026-07-10"), tracking_seen=False)
+    assert found.cause == "refund_eligible" and found.severity == "action"
+    assert "주문 83일째" in found.explanation_ko and "분쟁" in found.explanation_ko
+    assert any(a.kind == "dispute" for a in found.actions)
+    assert any("발송 후 60일로 계산" in e.ko for e in found.evidence)
+
+
+def test_usual_days_come_from_the_users_history_once_there_are_three():
+    from companion import dates
+    from companion.rules import build_case
+
+    built = order("awaiting_delivery", parcel(SWX, event("2026-09-27 10:00", "AE_LH_DEPART_SUCCESS"), service="AliExpress Standard Shipping"), ordered="2026-09-12")
+    two = build_case(built, dates.parse_iso(NOW), history={"standard": [8, 9]})
+    assert two.usual.basis == "default" and (two.usual.low, two.usual.high) == (5, 21)
+    five = build_case(built, dates.parse_iso(NOW), history={"standard": [8, 9, 10, 10, 12]})
+    assert five.usual.basis == "history" and five.usual.count == 5
+    assert (five.usual.low, five.usual.high) == (8, 12)  # median 10, spread 2
+    assert five.age_state == "slow"  # day 19 is past the user's own 12
+    (found, *_) = evaluate(five)
+    assert found.cause == "taking_long" and "내 기록 5건 기준" in found.explanation_ko
+    assert build_case(built, dates.parse_iso(NOW), history={"economy": [30, 31, 40]}).usual.basis == "default"
+
+
+def test_evidence_is_korean_sentences_with_codes_behind_details():
+    built = order("awaiting_delivery", parcel(SWX, event("2026-09-28 10:00", "AE_CC_IM_START", "Import customs clearance started")))
+    (found, *_) = findings(built)
+    ko = [e.ko for e in found.evidence]
+    assert ko and all(any("가" <= ch <= "힣" for ch in line) for line in ko)
+    assert not any("AE_CC_IM_START" in line or "Import customs" in line for line in ko), ko
+    assert "통관 시작" in ko[0]
+    assert any("AE_CC_IM_START" in e.detail for e in found.evidence)
+
+
+def test_thresholds_are_all_read_and_day_windows_are_not_written_into_sentences():
+    import json
+    from pathlib import Path
+
+    import companion.rules as package
+
+    root = Path(package.__file__).parent
+    code = "".join(p.read_text(encoding="utf-8") for p in root.glob("*.py")) + (root.parent / "report.py").read_text(encoding="utf-8")
+    for key in json.loads((root / "thresholds.json").read_text(encoding="utf-8")):
+        assert key.startswith("_") or f'"{key}"' in code or f"'{key}'" in code, f"{key} is never read"
+    import re
+
+    for path in root.glob("*.py"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.lstrip().startswith(("f\"", "\"", "(", "ko", "en")) and not line.lstrip().startswith("\"\"\"") and re.search(r"\d+[–-]\d+\s*(일|days)", line):
+                raise AssertionError(f"{path.name}: a day window written into a sentence: {line.strip()}")
+
+
+def test_17track_opens_in_the_users_language_and_trackers_follow_the_international_number():
+    from companion import dates
+    from companion.report import finding_json
+    from companion.rules import build_case
+
+    built = order("awaiting_delivery", parcel(SWX, event("2026-09-26 10:00", "AE_GTMS_SC_DEPART"), carrier="CJ", domestic="561000000505"))
+    (found, *_) = evaluate(build_case(built, dates.parse_iso(NOW), tracking_seen=True))
+    urls = {lang: [a["url"] for a in finding_json(found, date(2026, 9, 30), lang)["actions"]] for lang in ("ko", "en")}
+    assert "https://t.17track.net/en#nums=" + SWX in urls["en"] and "https://t.17track.net/ko#nums=" + SWX in urls["ko"]
+    cainiao = next(u for u in urls["ko"] if "cainiao" in u)
+    courier = next(a.url for a in found.actions if a.kind == "courier")
+    assert SWX in cainiao and "561000000505" not in cainiao  # Cainiao knows the international number
+    assert "561000000505" in courier
 
 
 def test_rule_modules_hold_only_a_cause_and_a_check():
