@@ -116,3 +116,24 @@ def test_language_switch_reaches_popup_and_overlays(paired):
     wait_for_shadow(page, host, "(h, root) => !!root.querySelector('[lang=en]')", timeout=TIMEOUT_MS)
     text = shadow_text(page, host)
     assert "배송 조회 전" not in text
+
+
+@pytest.mark.parametrize("browser_name", ["firefox"])
+def test_another_port_asks_for_the_local_permission_then_connects(browser, companion):
+    """A port other than 8765 needs the optional host permission http://127.0.0.1/*, which the
+    popup requests on the click. Firefox only: its test profile answers the request without a
+    doorhanger (extensions.webextOptionalPermissionPrompts off), while headless Chromium keeps
+    the request pending forever (no prompt to answer)."""
+    companion.start()
+    popup = browser.open_popup()
+    assert popup.input_value("#port") == "8765"
+    popup.fill("#port", str(companion.port))
+    popup.click("#save-port")
+    popup.wait_for_selector("#port-result:not(:empty)")
+    assert "error" not in popup.get_attribute("#port-result", "class"), popup.text_content("#port-result")
+    assert str(companion.port) in popup.text_content("#port-result")
+    assert popup.evaluate("chrome.permissions.contains({origins: ['http://127.0.0.1/*']})") is True
+    assert browser.storage()["port"] == companion.port
+    popup.close()
+    popup = browser.open_popup()
+    popup.wait_for_selector('#companion-status[data-state="unpaired"]')
