@@ -4,6 +4,12 @@ site (fake_site.py) over HTTPS.
 
 `browser` is Chromium unless the test is marked `cross_browser`: then it runs once per browser
 (test ids end in [chromium] / [firefox]) and may use only the interface both share (harness.py).
+A test for one other browser only says so with
+`@pytest.mark.parametrize("browser_name", ["firefox"], scope="module")`.
+
+One browser serves a whole test module (starting Firefox costs seconds): before each test it
+is reset to one blank tab and empty extension storage, and after each test its log since the
+test began must hold no extension error.
 
 With CI=true a missing browser, Playwright or marionette-driver fails the tests; elsewhere they
 are skipped with the reason. Playwright's own browser download and geckodriver are never used.
@@ -34,11 +40,18 @@ def _missing(reason: str):
 
 
 def pytest_generate_tests(metafunc):
-    if metafunc.definition.get_closest_marker("cross_browser") and "browser_name" in metafunc.fixturenames:
-        metafunc.parametrize("browser_name", BROWSERS)
+    """browser_name as a module-scoped parameter of every browser test (unless the test names its
+    browsers itself), so that tests of one module share each browser they use."""
+    if "browser_name" not in metafunc.fixturenames:
+        return
+    for mark in metafunc.definition.iter_markers("parametrize"):
+        if "browser_name" in [n.strip() for n in (mark.args[0].split(",") if isinstance(mark.args[0], str) else mark.args[0])]:
+            return
+    cross = metafunc.definition.get_closest_marker("cross_browser")
+    metafunc.parametrize("browser_name", BROWSERS if cross else ("chromium",), scope="module")
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def browser_name() -> str:
     return "chromium"
 
@@ -105,22 +118,31 @@ def companion(tmp_path):
     c.stop()
 
 
-@pytest.fixture
-def browser(request, browser_name, site, tmp_path):
+@pytest.fixture(scope="module")
+def module_browser(request, browser_name, site, tmp_path_factory):
+    profile = tmp_path_factory.mktemp(f"{browser_name}-profile") / "profile"
     if browser_name == "firefox":
         from .firefox import FirefoxBrowser
 
-        b = FirefoxBrowser(request.getfixturevalue("firefox_path"), site, tmp_path / "profile",
+        b = FirefoxBrowser(request.getfixturevalue("firefox_path"), site, profile,
                            request.getfixturevalue("firefox_package"))
     else:
         b = launch(request.getfixturevalue("playwright_instance"), request.getfixturevalue("chromium_path"),
-                   site, tmp_path / "profile")
+                   site, profile)
     try:
         yield b
     finally:
         b.close()
+
+
+@pytest.fixture
+def browser(module_browser):
+    module_browser.reset()
+    mark = module_browser.log_mark()
+    yield module_browser
     # Every browser test also proves the extension's consoles stayed free of errors.
-    assert b.extension_errors() == [], "the extension logged errors:\n" + "\n".join(b.extension_errors())
+    errors = module_browser.extension_errors(since=mark)
+    assert errors == [], "the extension logged errors:\n" + "\n".join(errors)
 
 
 @pytest.fixture

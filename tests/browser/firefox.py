@@ -251,32 +251,42 @@ class FirefoxBrowser(ExtensionBrowser):
     def storage(self) -> dict:
         return self._in_extension_page("chrome.storage.local.get(null)")
 
-    def set_storage(self, values: dict) -> None:
-        self._in_extension_page("(values) => chrome.storage.local.set(values)", values)
+    def set_storage(self, values: dict | None) -> None:
+        """Stores values; None empties the extension's storage."""
+        self._in_extension_page(
+            "(values) => values === null ? chrome.storage.local.clear() : chrome.storage.local.set(values)", values
+        )
+
+    def reset(self) -> None:
+        """Back to a just-installed extension for the next test: the start tab, empty storage."""
+        for handle in self.client.window_handles:
+            if handle != self.blank:
+                self.close_tab(handle)
+        self.set_storage(None)
 
     def console_lines(self) -> list[str]:
         if not self.log_file.exists():
             return []
         return self.log_file.read_text(errors="replace").splitlines()
 
-    def console_entries(self) -> list[str]:
+    def console_entries(self, since: int = 0) -> list[str]:
         """Firefox's stdout as entries: a console line or error with its continuation lines."""
         entries: list[str] = []
-        for line in self.console_lines():
+        for line in self.console_lines()[since:]:
             if line.startswith(ENTRY_STARTS) or not entries or line[:1].isdigit():
                 entries.append(line)
             else:
                 entries[-1] += "\n" + line
         return entries
 
-    def extension_errors(self) -> list[str]:
+    def extension_errors(self, since: int = 0) -> list[str]:
         """Console entries and uncaught errors on Firefox's stdout, less its own known noise and
         Firefox's own modules (resource://, chrome://). The extension never writes to the console,
         nor do the fake site's pages, so every other console or error entry is an error (Firefox's
         console lines do not say which script wrote them; uncaught errors carry their
         moz-extension:// address)."""
         return [
-            entry for entry in self.console_entries()
+            entry for entry in self.console_entries(since)
             if (entry.startswith(("console.", "JavaScript ")) or self.origin in entry)
             and (self.origin in entry or not any(own in entry for own in ("resource://", "chrome://")))
             and not any(noise in entry for noise in FIREFOX_NOISE)

@@ -51,6 +51,10 @@ class ExtensionBrowser:
     name = ""
     origin = ""  # chrome-extension://<id> or moz-extension://<uuid>
 
+    def log_mark(self) -> int:
+        """How many log lines there are now: extension_errors(since=mark) reads only later ones."""
+        return len(self.console_lines())
+
     def pair(self, companion: Companion) -> None:
         """Points the extension at the companion's port and pairs through the popup."""
         self.set_storage({"port": companion.port})
@@ -70,22 +74,36 @@ class Browser(ExtensionBrowser):
     def __init__(self, context):
         self.context = context
         self.log_file: Path | None = None
-        workers = context.service_workers
-        self.worker = workers[0] if workers else context.wait_for_event("serviceworker", timeout=TIMEOUT_MS)
         self.extension_id = self.worker.url.split("/")[2]
         self.origin = f"chrome-extension://{self.extension_id}"
 
-    def extension_errors(self) -> list[str]:
+    @property
+    def worker(self):
+        """The extension's service worker (a new one after Chromium stopped an idle one)."""
+        workers = [w for w in self.context.service_workers if w.url.startswith("chrome-extension://")]
+        if workers:
+            return workers[-1]
+        return self.context.wait_for_event("serviceworker", timeout=TIMEOUT_MS)
+
+    def console_lines(self) -> list[str]:
+        if not self.log_file or not self.log_file.exists():
+            return []
+        return self.log_file.read_text(errors="replace").splitlines()
+
+    def reset(self) -> None:
+        """Back to a just-installed extension for the next test: one blank tab, empty storage."""
+        for page in self.context.pages[1:]:
+            page.close()
+        self.worker.evaluate("chrome.storage.local.clear()")
+
+    def extension_errors(self, since: int = 0) -> list[str]:
         """Console lines from the extension's own code (service worker, popup, content
         scripts). The extension never writes to the console, so every line here is an error:
         an uncaught exception, a rejected promise nobody handled, or a console call left in.
         (Chromium's log does not say the level of a console line, so none is allowed.)"""
-        if not self.log_file.exists():
-            return []
-        lines = self.log_file.read_text(errors="replace").splitlines()
         return [
             line
-            for line in lines
+            for line in self.console_lines()[since:]
             if ":CONSOLE" in line and f"chrome-extension://{self.extension_id}/" in line
         ]
 

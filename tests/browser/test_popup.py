@@ -118,7 +118,7 @@ def test_language_switch_reaches_popup_and_overlays(paired):
     assert "배송 조회 전" not in text
 
 
-@pytest.mark.parametrize("browser_name", ["firefox"])
+@pytest.mark.parametrize("browser_name", ["firefox"], scope="module")
 def test_another_port_asks_for_the_local_permission_then_connects(browser, companion):
     """A port other than 8765 needs the optional host permission http://127.0.0.1/*, which the
     popup requests on the click. Firefox only: its test profile answers the request without a
