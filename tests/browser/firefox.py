@@ -252,9 +252,12 @@ class FirefoxBrowser(ExtensionBrowser):
         return self._in_extension_page("chrome.storage.local.get(null)")
 
     def set_storage(self, values: dict | None) -> None:
-        """Stores values; None empties the extension's storage."""
+        """Stores values in chrome.storage.local; None empties the local and session storage."""
         self._in_extension_page(
-            "(values) => values === null ? chrome.storage.local.clear() : chrome.storage.local.set(values)", values
+            "(values) => values === null"
+            " ? Promise.all([chrome.storage.local.clear(), chrome.storage.session && chrome.storage.session.clear()])"
+            " : chrome.storage.local.set(values)",
+            values,
         )
 
     def reset(self) -> None:

@@ -94,7 +94,7 @@ class Browser(ExtensionBrowser):
         """Back to a just-installed extension for the next test: one blank tab, empty storage."""
         for page in self.context.pages[1:]:
             page.close()
-        self.worker.evaluate("chrome.storage.local.clear()")
+        self.worker.evaluate("Promise.all([chrome.storage.local.clear(), chrome.storage.session && chrome.storage.session.clear()])")
 
     def extension_errors(self, since: int = 0) -> list[str]:
         """Console lines from the extension's own code (service worker, popup, content
