@@ -107,9 +107,16 @@ class FirefoxTab:
         )
 
     def wait_for_function(self, source: str, arg=None, timeout=TIMEOUT_MS, polling=100):
+        from marionette_driver.errors import JavascriptException
+
         deadline = time.monotonic() + timeout / 1000
         while True:
-            value = self.evaluate(source, arg)
+            try:
+                value = self.evaluate(source, arg)
+            except JavascriptException:  # the document is being replaced: ask the next one
+                if time.monotonic() > deadline:
+                    raise
+                value = None
             if value:
                 return value
             if time.monotonic() > deadline:

@@ -220,7 +220,13 @@ def shadow_roots(page, selector: str, fn: str, arg=None) -> list:
     (openOrClosedShadowRoot)."""
     if hasattr(page, "shadow_roots"):
         return page.shadow_roots(selector, fn, arg)
-    return _chromium_shadow_roots(page, selector, fn, arg)
+    for attempt in range(3):
+        try:
+            return _chromium_shadow_roots(page, selector, fn, arg)
+        except Exception as error:  # noqa: BLE001  (a host the page re-rendered away between two calls)
+            if attempt == 2 or "node" not in str(error).lower():
+                raise
+            time.sleep(0.1)
 
 
 def shadow_text(page, selector: str) -> str:
