@@ -17,6 +17,7 @@ are skipped with the reason. Playwright's own browser download and geckodriver a
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -39,14 +40,18 @@ def _missing(reason: str):
     pytest.skip(reason)
 
 
+def _argnames(mark) -> list[str]:
+    names = mark.args[0]
+    return [n.strip() for n in names.split(",")] if isinstance(names, str) else list(names)
+
+
 def pytest_generate_tests(metafunc):
     """browser_name as a module-scoped parameter of every browser test (unless the test names its
     browsers itself), so that tests of one module share each browser they use."""
     if "browser_name" not in metafunc.fixturenames:
         return
-    for mark in metafunc.definition.iter_markers("parametrize"):
-        if "browser_name" in [n.strip() for n in (mark.args[0].split(",") if isinstance(mark.args[0], str) else mark.args[0])]:
-            return
+    if any("browser_name" in _argnames(mark) for mark in metafunc.definition.iter_markers("parametrize")):
+        return
     cross = metafunc.definition.get_closest_marker("cross_browser")
     metafunc.parametrize("browser_name", BROWSERS if cross else ("chromium",), scope="module")
 
@@ -69,12 +74,7 @@ def firefox_path() -> str:
     path = shutil.which("firefox-esr") or shutil.which("firefox")
     if not path:
         _missing("Firefox ESR is not installed (apt-get install firefox-esr)")
-    try:
-        import importlib.util
-
-        if importlib.util.find_spec("marionette_driver") is None:
-            raise ImportError("marionette_driver")
-    except ImportError:
+    if importlib.util.find_spec("marionette_driver") is None:
         _missing("marionette-driver is not installed (./scripts/setup test)")
     return path
 
