@@ -25,6 +25,7 @@ def shadow_tags(page) -> set[str]:
     return {tag for found in tags for tag in found}
 
 
+@pytest.mark.cross_browser
 def test_markup_in_item_titles_and_payloads_stays_text(paired):
     page = paired.open(LIST_URL + "?scenario=xss")
     wait_for_overlays(page, XSS_PAGE1)
