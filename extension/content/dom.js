@@ -39,12 +39,22 @@
     }
   }
 
-  /** A host element with an open shadow root styled by cssText. */
+  // Our hosts' shadow roots are closed, so page scripts can neither read what we show (live
+  // lookups, customs data) nor add to it; only this map, in the content script's world, holds them.
+  const shadows = new WeakMap();
+
+  /** A host element with a closed shadow root styled by cssText. */
   function shadowHost(tagName, cssText) {
     const host = document.createElement(tagName);
-    const shadow = host.attachShadow({ mode: "open" });
+    const shadow = host.attachShadow({ mode: "closed" });
     adoptStyles(shadow, cssText);
+    shadows.set(host, shadow);
     return { host, shadow };
+  }
+
+  /** The shadow root shadowHost made for host; null for any other element (one the page made). */
+  function shadowOf(host) {
+    return shadows.get(host) || null;
   }
 
   /** Replaces everything but <style> in a shadow root with one new node. */
@@ -53,5 +63,5 @@
     shadow.append(node);
   }
 
-  PD.dom = Object.freeze({ h, shadowHost, replaceContent });
+  PD.dom = Object.freeze({ h, shadowHost, shadowOf, replaceContent });
 })();

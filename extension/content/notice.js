@@ -39,7 +39,7 @@
     }
     if (host.getAttribute("data-parcel-doctor-notice") === state) return;
     host.setAttribute("data-parcel-doctor-notice", state);
-    PD.dom.replaceContent(host.shadowRoot, content(state, strings));
+    PD.dom.replaceContent(PD.dom.shadowOf(host), content(state, strings));
   }
 
   function hide() {

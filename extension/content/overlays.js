@@ -19,7 +19,7 @@
     const key = JSON.stringify([order.diagnosis, order.parcels, order.age, ctx.lang, ctx.full, ctx.stale, ctx.capturedAt.slice(0, 10)]);
     if (rendered.get(host) === key) return;
     setAttributes(host, order);
-    PD.dom.replaceContent(host.shadowRoot, PD.badge.view(order, ctx));
+    PD.dom.replaceContent(PD.dom.shadowOf(host), PD.badge.view(order, ctx));
     rendered.set(host, key);
   }
 
@@ -36,7 +36,7 @@
     for (const host of document.querySelectorAll(TAG)) {
       const id = host.getAttribute("data-parcel-doctor-order");
       const entry = wanted.get(id);
-      if (!entry || placed.has(id) || !host.shadowRoot || !entry.isMounted(host)) host.remove();
+      if (!entry || placed.has(id) || !PD.dom.shadowOf(host) || !entry.isMounted(host)) host.remove();
       else placed.set(id, host);
     }
     for (const [id, entry] of wanted) {

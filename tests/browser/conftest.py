@@ -1,22 +1,37 @@
-"""Fixtures for the end-to-end tests: the system Chromium with the unpacked extension, the
-real companion as a subprocess, and the fake AliExpress site (fake_site.py) over HTTPS.
+"""Fixtures for the end-to-end tests: the system Chromium with the unpacked extension, or
+Firefox ESR with the packaged one, the real companion as a subprocess, and the fake AliExpress
+site (fake_site.py) over HTTPS.
 
-With CI=true a missing Chromium or Playwright fails the tests; elsewhere they are skipped
-with the reason. Playwright's own browser download is never used (it cannot work here).
+`browser` is Chromium unless the test is marked `cross_browser`: then it runs once per browser
+(test ids end in [chromium] / [firefox]) and may use only the interface both share (harness.py).
+A test for one other browser only says so with
+`@pytest.mark.parametrize("browser_name", ["firefox"], scope="module")`.
+
+One browser serves a whole test module (starting Firefox costs seconds): before each test it
+is reset to one blank tab and empty extension storage, and after each test its log since the
+test began must hold no extension error.
+
+With CI=true a missing browser, Playwright or marionette-driver fails the tests; elsewhere they
+are skipped with the reason. Playwright's own browser download and geckodriver are never used.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
+import subprocess
 
 import pytest
 
 from . import fake_site
 from .harness import PARCEL_DOCTOR
+from .harness import ROOT
 from .harness import Companion
 from .harness import free_port
 from .harness import launch
+
+BROWSERS = ("chromium", "firefox")
 
 
 def _missing(reason: str):
@@ -25,12 +40,52 @@ def _missing(reason: str):
     pytest.skip(reason)
 
 
+def _argnames(mark) -> list[str]:
+    names = mark.args[0]
+    return [n.strip() for n in names.split(",")] if isinstance(names, str) else list(names)
+
+
+def pytest_generate_tests(metafunc):
+    """browser_name as a module-scoped parameter of every browser test (unless the test names its
+    browsers itself), so that tests of one module share each browser they use."""
+    if "browser_name" not in metafunc.fixturenames:
+        return
+    if any("browser_name" in _argnames(mark) for mark in metafunc.definition.iter_markers("parametrize")):
+        return
+    cross = metafunc.definition.get_closest_marker("cross_browser")
+    metafunc.parametrize("browser_name", BROWSERS if cross else ("chromium",), scope="module")
+
+
+@pytest.fixture(scope="module")
+def browser_name() -> str:
+    return "chromium"
+
+
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     path = shutil.which("chromium")
     if not path:
         _missing("Chromium is not installed (apt-get install chromium)")
     return path
+
+
+@pytest.fixture(scope="session")
+def firefox_path() -> str:
+    path = shutil.which("firefox-esr") or shutil.which("firefox")
+    if not path:
+        _missing("Firefox ESR is not installed (apt-get install firefox-esr)")
+    if importlib.util.find_spec("marionette_driver") is None:
+        _missing("marionette-driver is not installed (./scripts/setup test)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def firefox_package(tmp_path_factory) -> str:
+    """The Firefox zip scripts/package-extension builds: what Firefox installs is what ships."""
+    out = tmp_path_factory.mktemp("package")
+    subprocess.run([str(ROOT / "scripts" / "package-extension"), str(out)], check=True, capture_output=True)
+    (package,) = out.glob("parcel-doctor-firefox-*.zip")
+    return package
 
 
 @pytest.fixture(scope="session")
@@ -44,7 +99,7 @@ def playwright_instance(chromium_path):
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory, chromium_path):
+def site(tmp_path_factory):
     if not shutil.which("openssl"):
         _missing("openssl is not installed (needed for the test site's certificate)")
     cert, key = fake_site.self_signed_cert(tmp_path_factory.mktemp("tls"))
@@ -53,7 +108,7 @@ def site(tmp_path_factory, chromium_path):
 
 
 @pytest.fixture
-def companion(tmp_path, chromium_path):
+def companion(tmp_path):
     if not PARCEL_DOCTOR.exists():
         pytest.fail(f"{PARCEL_DOCTOR} is missing: run ./scripts/setup test")
     data_dir = tmp_path / "companion-data"
@@ -63,15 +118,31 @@ def companion(tmp_path, chromium_path):
     c.stop()
 
 
-@pytest.fixture
-def browser(playwright_instance, chromium_path, site, tmp_path):
-    b = launch(playwright_instance, chromium_path, site, tmp_path / "profile")
+@pytest.fixture(scope="module")
+def module_browser(request, browser_name, site, tmp_path_factory):
+    profile = tmp_path_factory.mktemp(f"{browser_name}-profile") / "profile"
+    if browser_name == "firefox":
+        from .firefox import FirefoxBrowser
+
+        b = FirefoxBrowser(request.getfixturevalue("firefox_path"), site, profile,
+                           request.getfixturevalue("firefox_package"))
+    else:
+        b = launch(request.getfixturevalue("playwright_instance"), request.getfixturevalue("chromium_path"),
+                   site, profile)
     try:
         yield b
     finally:
-        b.context.close()
+        b.close()
+
+
+@pytest.fixture
+def browser(module_browser):
+    module_browser.reset()
+    mark = module_browser.log_mark()
+    yield module_browser
     # Every browser test also proves the extension's consoles stayed free of errors.
-    assert b.extension_errors() == [], "the extension logged errors:\n" + "\n".join(b.extension_errors())
+    errors = module_browser.extension_errors(since=mark)
+    assert errors == [], "the extension logged errors:\n" + "\n".join(errors)
 
 
 @pytest.fixture

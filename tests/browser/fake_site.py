@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import ssl
 import subprocess
 import threading
@@ -528,11 +529,34 @@ def fixture_response(path: str, query: dict):
 
 # --- server -------------------------------------------------------------------------------
 
+# Every HTML page records, in the page's own world, what the MAIN-world hook posts to the content
+# script (window.__pdMessages). The site does it, not the test, because Firefox's Marionette has
+# no hook that runs a script before the page's own (Playwright's add_init_script).
+RECORD_PAGE_MESSAGES = """<script>
+if (!window.__pdMessages) {
+  window.__pdMessages = [];
+  window.addEventListener('message', (event) => {
+    if (event.data && event.data.source === 'parcel-doctor/mtop') window.__pdMessages.push(event.data);
+  });
+}
+</script>"""
+
+
+def with_recorder(page: str) -> str:
+    head = re.search(r"<head\b[^>]*>", page, re.I)
+    if not head:
+        return RECORD_PAGE_MESSAGES + page
+    return page[: head.end()] + RECORD_PAGE_MESSAGES + page[head.end():]
+
+
 class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):  # keep pytest output quiet
         pass
 
     def _send(self, status: int, body: str, kind: str) -> None:
+        self.server.served.append(self.path)
+        if kind == "text/html":
+            body = with_recorder(body)
         data = body.encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", f"{kind}; charset=utf-8")
@@ -576,7 +600,8 @@ class Handler(BaseHTTPRequestHandler):
 
 def self_signed_cert(directory: Path) -> tuple[Path, Path]:
     """A throwaway certificate for www/ko.aliexpress.com (Chromium also runs with
-    --ignore-certificate-errors; the certificate only makes the TLS handshake possible)."""
+    --ignore-certificate-errors, Firefox with acceptInsecureCerts; the certificate only makes the
+    TLS handshake possible)."""
     cert, key = directory / "cert.pem", directory / "key.pem"
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
@@ -589,10 +614,11 @@ def self_signed_cert(directory: Path) -> tuple[Path, Path]:
 
 
 class FakeSite:
-    """The HTTPS server on 127.0.0.1:<port>; Chromium maps www.aliexpress.com onto it."""
+    """The HTTPS server on 127.0.0.1:<port>; each browser maps www.aliexpress.com onto it."""
 
     def __init__(self, cert: Path, key: Path):
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.served = []  # every path asked for, in order (check-all's visits show here)
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(cert, key)
         self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
@@ -606,6 +632,10 @@ class FakeSite:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.server.server_close()
+
+    @property
+    def served(self) -> list[str]:
+        return self.server.served
 
     def resolver_rules(self) -> str:
         return f"MAP www.aliexpress.com 127.0.0.1:{self.port}, MAP ko.aliexpress.com 127.0.0.1:{self.port}"

@@ -1,10 +1,21 @@
 """The pieces the browser tests and scripts/screenshots share: the companion as a subprocess,
-Chromium with the unpacked extension, and small page helpers. No pytest here."""
+Chromium with the unpacked extension (Firefox ESR: firefox.py, the same interface), and small page
+helpers that work on a tab of either browser. No pytest here.
+
+A tab is a Playwright Page in Chromium and a firefox.FirefoxTab in Firefox; tests that run in both
+browsers use only what both have: evaluate, wait_for_function, wait_for_selector, click, fill,
+select_option, text_content, get_attribute, input_value, is_visible, is_hidden, is_enabled,
+wait_for_timeout, close. Overlays live in closed shadow roots, which no page script can open:
+read them with shadow_roots() and the helpers below, never through element.shadowRoot.
+"""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+import time
+import weakref
 from pathlib import Path
 
 from tests import server
@@ -17,13 +28,6 @@ PARCEL_DOCTOR = Path(sys.executable).parent / "parcel-doctor"
 EXTENSION_ID = "ghdhkhilhnglngmoijdiglfbpmhbolkj"
 LIST_URL = "https://www.aliexpress.com/p/order/index.html"
 TIMEOUT_MS = 15000
-# Records, in the page's own world, what the MAIN-world hook posts to the content script.
-RECORD_PAGE_MESSAGES = """
-window.__pdMessages = [];
-window.addEventListener('message', (event) => {
-  if (event.data && event.data.source === 'parcel-doctor/mtop') window.__pdMessages.push(event.data);
-});
-"""
 
 
 class Companion(server.Companion):
@@ -41,27 +45,65 @@ class Companion(server.Companion):
         return out.strip().splitlines()[-1].strip()
 
 
-class Browser:
+class ExtensionBrowser:
+    """What both browsers offer the tests (Chromium: Browser below; Firefox: firefox.py)."""
+
+    name = ""
+    origin = ""  # chrome-extension://<id> or moz-extension://<uuid>
+
+    def log_mark(self) -> int:
+        """How many log lines there are now: extension_errors(since=mark) reads only later ones."""
+        return len(self.console_lines())
+
+    def pair(self, companion: Companion) -> None:
+        """Points the extension at the companion's port and pairs through the popup."""
+        self.set_storage({"port": companion.port})
+        popup = self.open_popup()
+        popup.wait_for_selector('#companion-status[data-state="unpaired"]', timeout=TIMEOUT_MS)
+        popup.fill("#pairing-code", companion.pairing_code())
+        popup.click("#pair")
+        popup.wait_for_selector('#companion-status[data-state="connected"]', timeout=TIMEOUT_MS)
+        popup.close()
+
+
+class Browser(ExtensionBrowser):
     """A persistent Chromium context with the extension loaded, and helpers around it."""
+
+    name = "chromium"
 
     def __init__(self, context):
         self.context = context
         self.log_file: Path | None = None
-        workers = context.service_workers
-        self.worker = workers[0] if workers else context.wait_for_event("serviceworker", timeout=TIMEOUT_MS)
         self.extension_id = self.worker.url.split("/")[2]
+        self.origin = f"chrome-extension://{self.extension_id}"
 
-    def extension_errors(self) -> list[str]:
+    @property
+    def worker(self):
+        """The extension's service worker (a new one after Chromium stopped an idle one)."""
+        workers = [w for w in self.context.service_workers if w.url.startswith("chrome-extension://")]
+        if workers:
+            return workers[-1]
+        return self.context.wait_for_event("serviceworker", timeout=TIMEOUT_MS)
+
+    def console_lines(self) -> list[str]:
+        if not self.log_file or not self.log_file.exists():
+            return []
+        return self.log_file.read_text(errors="replace").splitlines()
+
+    def reset(self) -> None:
+        """Back to a just-installed extension for the next test: one blank tab, empty storage."""
+        for page in self.context.pages[1:]:
+            page.close()
+        self.worker.evaluate("Promise.all([chrome.storage.local.clear(), chrome.storage.session && chrome.storage.session.clear()])")
+
+    def extension_errors(self, since: int = 0) -> list[str]:
         """Console lines from the extension's own code (service worker, popup, content
         scripts). The extension never writes to the console, so every line here is an error:
         an uncaught exception, a rejected promise nobody handled, or a console call left in.
         (Chromium's log does not say the level of a console line, so none is allowed.)"""
-        if not self.log_file.exists():
-            return []
-        lines = self.log_file.read_text(errors="replace").splitlines()
         return [
             line
-            for line in lines
+            for line in self.console_lines()[since:]
             if ":CONSOLE" in line and f"chrome-extension://{self.extension_id}/" in line
         ]
 
@@ -80,22 +122,18 @@ class Browser:
         page.wait_for_selector("body[data-ready=true]", timeout=TIMEOUT_MS)
         return page
 
-    def pair(self, companion: Companion) -> None:
-        """Points the extension at the companion's port and pairs through the popup."""
-        self.set_storage({"port": companion.port})
-        popup = self.open_popup()
-        popup.wait_for_selector('#companion-status[data-state="unpaired"]', timeout=TIMEOUT_MS)
-        popup.fill("#pairing-code", companion.pairing_code())
-        popup.click("#pair")
-        popup.wait_for_selector('#companion-status[data-state="connected"]', timeout=TIMEOUT_MS)
-        popup.close()
-
     def open(self, url: str, record_page_messages: bool = False):
+        # record_page_messages is kept for old callers: every page of the fake site records the
+        # hook's messages itself (fake_site.RECORD_PAGE_MESSAGES), in both browsers.
         page = self.context.new_page()
-        if record_page_messages:
-            page.add_init_script(RECORD_PAGE_MESSAGES)
         page.goto(url)
         return page
+
+    def tab_count(self) -> int:
+        return len(self.context.pages)
+
+    def close(self) -> None:
+        self.context.close()
 
 
 def launch(playwright, chromium_path: str, site, profile_dir: Path, extension: Path = EXTENSION) -> Browser:
@@ -136,15 +174,90 @@ def launch(playwright, chromium_path: str, site, profile_dir: Path, extension: P
     return browser
 
 
+_cdp_sessions: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _chromium_shadow_roots(page, selector: str, fn: str, arg=None) -> list:
+    """Through the DevTools protocol, which (unlike any page or content script) can open a closed
+    shadow root: DOM.describeNode with pierce names each host's root, DOM.resolveNode makes it an
+    object, and fn(host, root, arg) runs on it in the page's world."""
+    session = _cdp_sessions.get(page)
+    if session is None:
+        session = _cdp_sessions[page] = page.context.new_cdp_session(page)
+    group = "parcel-doctor-shadow"
+    try:
+        hosts = session.send("Runtime.evaluate", {
+            "expression": f"[...document.querySelectorAll({json.dumps(selector)})]", "objectGroup": group,
+        })["result"]
+        props = session.send("Runtime.getProperties", {"objectId": hosts["objectId"], "ownProperties": True})
+        ids = sorted((int(p["name"]), p["value"]["objectId"]) for p in props["result"] if p["name"].isdigit())
+        results = []
+        for _, host in ids:
+            node = session.send("DOM.describeNode", {"objectId": host, "pierce": True, "depth": 1})["node"]
+            root = {"value": None}
+            if node.get("shadowRoots"):
+                resolved = session.send("DOM.resolveNode", {
+                    "backendNodeId": node["shadowRoots"][0]["backendNodeId"], "objectGroup": group,
+                })
+                root = {"objectId": resolved["object"]["objectId"]}
+            answer = session.send("Runtime.callFunctionOn", {
+                "objectId": host,
+                "functionDeclaration": f"function (root, arg) {{ return ({fn})(this, root, arg); }}",
+                "arguments": [root, {"value": arg}],
+                "returnByValue": True, "awaitPromise": True,
+            })
+            if "exceptionDetails" in answer:
+                raise RuntimeError(f"{fn} failed: {answer['exceptionDetails']}")
+            results.append(answer["result"].get("value"))
+        return results
+    finally:
+        session.send("Runtime.releaseObjectGroup", {"objectGroup": group})
+
+
+def shadow_roots(page, selector: str, fn: str, arg=None) -> list:
+    """fn(host, root, arg) for every element matching selector, root being its shadow root, open
+    or closed (null when it has none): JavaScript source, answers must be JSON. Chromium reads the
+    roots through the DevTools protocol, Firefox through Marionette's system sandbox
+    (openOrClosedShadowRoot)."""
+    if hasattr(page, "shadow_roots"):
+        return page.shadow_roots(selector, fn, arg)
+    for attempt in range(3):
+        try:
+            return _chromium_shadow_roots(page, selector, fn, arg)
+        except Exception as error:  # noqa: BLE001  (a host the page re-rendered away between two calls)
+            if attempt == 2 or "node" not in str(error).lower():
+                raise
+            time.sleep(0.1)
+
+
+def shadow_text(page, selector: str) -> str:
+    """The text in the shadow root of the first element matching selector ('' when none)."""
+    texts = shadow_roots(page, selector, "(host, root) => root ? root.textContent : ''")
+    return texts[0] if texts else ""
+
+
+def wait_for_shadow(page, selector: str, fn: str, arg=None, timeout=TIMEOUT_MS):
+    """Waits until fn(host, root, arg) is truthy for some host matching selector; returns it."""
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        found = [value for value in shadow_roots(page, selector, fn, arg) if value]
+        if found:
+            return found[0]
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout} ms waiting for {fn} on {selector}")
+        time.sleep(0.1)
+
+
 def overlays(page) -> dict[str, dict]:
-    """order id -> {cause, severity, text} for every overlay host on the page."""
-    return page.evaluate(
-        """() => Object.fromEntries([...document.querySelectorAll('[data-parcel-doctor-order]')].map((h) => [
-            h.dataset.parcelDoctorOrder,
+    """order id -> {cause, severity, text, links} for every overlay host on the page."""
+    return dict(shadow_roots(
+        page,
+        "[data-parcel-doctor-order]",
+        """(h, root) => [h.dataset.parcelDoctorOrder,
             {cause: h.dataset.parcelDoctorCause, severity: h.dataset.parcelDoctorSeverity,
-             text: h.shadowRoot ? h.shadowRoot.textContent : '',
-             links: h.shadowRoot ? [...h.shadowRoot.querySelectorAll('a')].map((a) => a.href) : []}]))"""
-    )
+             text: root ? root.textContent : '',
+             links: root ? [...root.querySelectorAll('a')].map((a) => a.href) : []}]""",
+    ))
 
 
 def host_count(page) -> int:

@@ -28,6 +28,7 @@ def test_detail_page_overlay_after_the_status_block(paired, order_id, cause):
     )
 
 
+@pytest.mark.cross_browser
 def test_tracking_page_panel_for_customs(paired):
     order_id = "8215000000000404"
     page = paired.open(TRACKING.format(order_id), record_page_messages=True)

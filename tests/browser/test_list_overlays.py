@@ -15,6 +15,7 @@ PAGE1 = [o.order_id for o in fake_site.SCENARIOS["main"][0]]
 PAGE2 = [o.order_id for o in fake_site.SCENARIOS["main"][1]]
 
 
+@pytest.mark.cross_browser
 def test_list_page_gets_one_overlay_per_order_with_its_cause(paired):
     page = paired.open(LIST_URL)
     found = wait_for_overlays(page, PAGE1)
@@ -33,6 +34,7 @@ def test_list_page_gets_one_overlay_per_order_with_its_cause(paired):
     assert inside
 
 
+@pytest.mark.cross_browser
 def test_more_orders_get_overlays_and_the_rerendered_list_keeps_one_each(paired):
     page = paired.open(LIST_URL, record_page_messages=True)
     wait_for_overlays(page, PAGE1)
@@ -52,6 +54,7 @@ def test_more_orders_get_overlays_and_the_rerendered_list_keeps_one_each(paired)
     assert "pc_om_list_order_8215000000000606" in lists[-1]["data"]["data"]["data"]
 
 
+@pytest.mark.cross_browser
 def test_tab_switches_keep_overlays_in_step_with_the_cards(paired):
     page = paired.open(LIST_URL)
     wait_for_overlays(page, PAGE1)

@@ -6,16 +6,17 @@ import pytest
 from . import fake_site
 from .harness import host_count
 from .harness import LIST_URL
+from .harness import shadow_text
 from .harness import wait_for_overlays
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.cross_browser]
 
 PAGE1 = [o.order_id for o in fake_site.SCENARIOS["main"][0]]
 NOTICE = "parcel-doctor-notice"
 
 
 def notice_text(page) -> str:
-    return page.evaluate(f"document.querySelector('{NOTICE}').shadowRoot.textContent")
+    return shadow_text(page, NOTICE)
 
 
 def test_offline_notice_then_overlays_once_the_companion_starts(paired, companion):
@@ -30,7 +31,7 @@ def test_offline_notice_then_overlays_once_the_companion_starts(paired, companio
     # the page itself still works
     page.click('.comet-tabs-nav-item[data-tab="completed"]')
     page.click('.comet-tabs-nav-item[data-tab="all"]')
-    assert page.locator(".order-item").count() == len(PAGE1)
+    assert page.evaluate("document.querySelectorAll('.order-item').length") == len(PAGE1)
 
     companion.start()
     wait_for_overlays(page, PAGE1, timeout=30000)

@@ -13,7 +13,9 @@ from . import fake_site
 from .harness import EXTENSION
 from .harness import EXTENSION_ID
 from .harness import LIST_URL
+from .harness import shadow_text
 from .harness import TIMEOUT_MS
+from .harness import wait_for_shadow
 from .harness import wait_for_overlays
 
 pytestmark = pytest.mark.browser
@@ -26,8 +28,12 @@ def status(popup) -> str:
     return popup.get_attribute("#companion-status", "data-state")
 
 
+@pytest.mark.cross_browser
 def test_pairing_through_the_popup(browser, companion):
-    assert browser.extension_id == EXTENSION_ID  # pinned by the manifest's "key"
+    if browser.name == "chromium":
+        assert browser.extension_id == EXTENSION_ID  # pinned by the manifest's "key"
+    else:
+        assert browser.origin.startswith("moz-extension://")  # Firefox ignores "key"
     browser.set_storage({"port": companion.port})
     # nothing runs on the port yet: offline, with the exact start command
     popup = browser.open_popup()
@@ -58,7 +64,7 @@ def test_pairing_through_the_popup(browser, companion):
     assert token and len(token) >= 20
     # the companion recorded the extension's origin at pairing
     origins = (companion.data_dir / "origins.json").read_text()
-    assert f"chrome-extension://{browser.extension_id}" in origins
+    assert browser.origin in origins
 
 
 def test_port_form_saves_the_port(paired, companion):
@@ -120,15 +126,31 @@ def test_language_switch_reaches_popup_and_overlays(paired):
     popup.wait_for_selector("html[lang=en]", state="attached")
     assert "Connected" in popup.text_content("#status-text")
     assert paired.storage()["lang"] == "en"
-    page.wait_for_function(
-        "() => { const h = document.querySelector('[data-parcel-doctor-order=\"8215000000000404\"]');"
-        " return h && h.shadowRoot.querySelector('[lang=en]'); }",
-        timeout=TIMEOUT_MS,
-    )
-    text = page.evaluate(
-        "document.querySelector('[data-parcel-doctor-order=\"8215000000000404\"]').shadowRoot.textContent"
-    )
+    host = '[data-parcel-doctor-order="8215000000000404"]'
+    wait_for_shadow(page, host, "(h, root) => !!root.querySelector('[lang=en]')", timeout=TIMEOUT_MS)
+    text = shadow_text(page, host)
     assert "운송장 정보 없음" not in text
+
+
+@pytest.mark.parametrize("browser_name", ["firefox"], scope="module")
+def test_another_port_asks_for_the_local_permission_then_connects(browser, companion):
+    """A port other than 8765 needs the optional host permission http://127.0.0.1/*, which the
+    popup requests on the click. Firefox only: its test profile answers the request without a
+    doorhanger (extensions.webextOptionalPermissionPrompts off), while headless Chromium keeps
+    the request pending forever (no prompt to answer)."""
+    companion.start()
+    popup = browser.open_popup()
+    assert popup.input_value("#port") == "8765"
+    popup.fill("#port", str(companion.port))
+    popup.click("#save-port")
+    popup.wait_for_selector("#port-result:not(:empty)")
+    assert "error" not in popup.get_attribute("#port-result", "class"), popup.text_content("#port-result")
+    assert str(companion.port) in popup.text_content("#port-result")
+    assert popup.evaluate("chrome.permissions.contains({origins: ['http://127.0.0.1/*']})") is True
+    assert browser.storage()["port"] == companion.port
+    popup.close()
+    popup = browser.open_popup()
+    popup.wait_for_selector('#companion-status[data-state="unpaired"]')
 
 
 def min_api_version() -> int:

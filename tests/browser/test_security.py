@@ -6,6 +6,7 @@ import pytest
 from . import fake_site
 from .harness import hosts_per_order
 from .harness import LIST_URL
+from .harness import shadow_roots
 from .harness import wait_for_overlays
 
 pytestmark = pytest.mark.browser
@@ -17,12 +18,14 @@ OWN_TAGS = {"DIV", "SPAN", "P", "A", "UL", "LI", "BUTTON", "CODE", "STYLE"}
 
 
 def shadow_tags(page) -> set[str]:
-    return set(page.evaluate(
-        """() => [...document.querySelectorAll('parcel-doctor-overlay, parcel-doctor-notice')]
-             .flatMap((h) => [...h.shadowRoot.querySelectorAll('*')].map((e) => e.tagName))"""
-    ))
+    tags = shadow_roots(
+        page, "parcel-doctor-overlay, parcel-doctor-notice",
+        "(h, root) => [...root.querySelectorAll('*')].map((e) => e.tagName)",
+    )
+    return {tag for found in tags for tag in found}
 
 
+@pytest.mark.cross_browser
 def test_markup_in_item_titles_and_payloads_stays_text(paired):
     page = paired.open(LIST_URL + "?scenario=xss")
     wait_for_overlays(page, XSS_PAGE1)

@@ -86,8 +86,9 @@ def test_unipass_needs_a_key_which_is_never_shown_again(paired, companion):
     unipass = '#lookups li[data-provider="unipass"]'
     assert popup.text_content(f"{unipass} .lookup-key-state") == "인증키 없음"
 
-    # without a key: the 409 becomes a clear error and the box stays off
-    popup.check(checkbox("unipass"))
+    # without a key: the 409 becomes a clear error and the box stays off (click, not check():
+    # the popup may turn the box off again before Playwright looks at it)
+    popup.click(checkbox("unipass"))
     popup.wait_for_selector("#lookups-result.error")
     assert "UNI-PASS를 켜려면 먼저 인증키를 넣어 주세요" in popup.text_content("#lookups-result")
     assert not popup.is_checked(checkbox("unipass"))
@@ -134,7 +135,7 @@ def test_section_follows_the_popup_language(paired, companion):
         "() => document.querySelector('#lookups li[data-provider=\"unipass\"] .lookup-name').textContent"
         " === 'Korea Customs UNI-PASS'"
     )
-    popup.check(checkbox("unipass"))
+    popup.click(checkbox("unipass"))
     popup.wait_for_selector("#lookups-result.error:has-text('Enter your UNI-PASS key first')")
 
 
