@@ -32,9 +32,9 @@
     SW_TO_POPUP_CHECK_ALL_PROGRESS: "sw-popup-check-all-progress", // job state
   });
 
-  // The MAIN-world hook and the isolated content script share only window.postMessage.
-  // Everything the page posts is untrusted; the relay checks this tag, the api name and the shape.
-  PD.PAGE_MESSAGE_SOURCE = "parcel-doctor/mtop";
+  // The MAIN-world hook hands its private port over in one window message with this tag;
+  // the relay takes the first and reads captures from that port only (content/payload-relay.js).
+  PD.PORT_MESSAGE_SOURCE = "parcel-doctor/mtop-port";
   PD.CAPTURED_APIS = Object.freeze([
     "mtop.ae.ld.querydetail",
     "mtop.aliexpress.trade.buyer.order.list",

@@ -17,12 +17,15 @@ PARCEL_DOCTOR = Path(sys.executable).parent / "parcel-doctor"
 EXTENSION_ID = "ghdhkhilhnglngmoijdiglfbpmhbolkj"
 LIST_URL = "https://www.aliexpress.com/p/order/index.html"
 TIMEOUT_MS = 15000
-# Records, in the page's own world, what the MAIN-world hook posts to the content script.
+# Records, in the page's own world, what the MAIN-world hook sends the content script: this
+# script runs before the hook, so it sees the port hand-over and listens on the port too.
 RECORD_PAGE_MESSAGES = """
 window.__pdMessages = [];
 window.addEventListener('message', (event) => {
-  if (event.data && event.data.source === 'parcel-doctor/mtop') window.__pdMessages.push(event.data);
-});
+  if (event.data && event.data.source === 'parcel-doctor/mtop-port' && event.ports.length === 1) {
+    event.ports[0].addEventListener('message', (m) => window.__pdMessages.push(m.data));
+  }
+}, true);
 """
 
 

@@ -65,7 +65,7 @@ def test_main_world_hook_agrees_with_the_relay():
     source = scripts()
     hook, messages = source["page/mtop-hook.js"], source["common/messages.js"]
     tag = re.search(r'SOURCE = "([^"]+)"', hook).group(1)
-    assert f'PAGE_MESSAGE_SOURCE = "{tag}"' in messages
+    assert f'PORT_MESSAGE_SOURCE = "{tag}"' in messages
     hook_apis = re.search(r"APIS = \[([^\]]+)\]", hook).group(1)
     relay_apis = re.search(r"CAPTURED_APIS = Object.freeze\(\[([^\]]+)\]", messages).group(1)
     assert re.findall(r'"([^"]+)"', hook_apis) == re.findall(r'"([^"]+)"', relay_apis)
