@@ -58,7 +58,7 @@ async function diagnose(message, sender) {
   };
   const answer = await request("/diagnose", { method: "POST", body });
   if (!answer.ok) return { ok: false, error: await diagnoseError(answer) };
-  if (sender.tab) noteDiagnosed(sender.tab.id);
+  if (sender.tab) await noteDiagnosed(sender.tab.id);
   return { ok: true, response: answer.data };
 }
 
@@ -165,11 +165,16 @@ function checkAll(message) {
   return startCheckAll(message.tabId, orderIds);
 }
 
-export const handlers = {
+/** Messages a content script sends (the popup may send them too). */
+export const contentHandlers = {
   [MSG.CS_TO_SW_DIAGNOSE]: diagnose,
   [MSG.CS_TO_SW_HEALTH]: health,
   [MSG.CS_TO_SW_GET_STRINGS]: getStrings,
   [MSG.CS_TO_SW_GET_HISTORY]: getHistory,
+};
+
+/** Messages only the popup page may send: they pair, change settings or open tabs. */
+export const popupHandlers = {
   [MSG.POPUP_TO_SW_GET_STATUS]: getStatus,
   [MSG.POPUP_TO_SW_PAIR]: pair,
   [MSG.POPUP_TO_SW_SAVE_SETTINGS]: saveSettingsHandler,
