@@ -180,6 +180,10 @@ class Action:
     url: str
 
 
+# How urgent a finding is, least first: all is well, to know, to wait, to act.
+SEVERITIES = ("ok", "info", "wait", "action")
+
+
 @dataclass(frozen=True)
 class Finding:
     """What one rule concluded about one order. Data only: no HTML, no logging."""

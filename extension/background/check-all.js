@@ -7,9 +7,10 @@
  * whenever it is idle or it chooses to, and a job of up to 100 tabs × 30 s outlives many
  * workers. Each step is saved before the next one starts, and a new worker resumes the saved
  * job when it starts (service-worker.js), whatever woke it: the checked tab's diagnosis, the
- * popup asking for progress. While a job runs, the worker keeps itself awake by touching
- * storage (an extension API call restarts Chrome's idle timer).
+ * popup asking for progress. While a job runs, the worker keeps itself awake by asking for the
+ * open tab every few seconds (an extension API call restarts Chrome's idle timer).
  */
+import "../common/generated.js";
 import "../common/messages.js";
 import "../common/links.js";
 import { toPopup } from "./tabs.js";
@@ -23,7 +24,7 @@ const JOB = "checkAll";
 const IDLE = { running: false, total: 0, done: 0, failed: 0, current: null };
 
 // Only this worker's view of the saved job: who waits for which tab, and whether it drives.
-const waiters = new Map(); // tabId -> settle(ok)
+const waiters = new Map(); // tabId -> resolve(ok)
 let driving = null;
 let starting = Promise.resolve();
 
@@ -41,8 +42,12 @@ function save(job) {
   return chrome.storage.session.set({ [JOB]: job });
 }
 
-/** A tab's diagnosis is written down too: it may arrive while no worker is waiting for it. */
-const diagnosedKey = (tabId) => `checkAllDiagnosed:${tabId}`;
+/**
+ * A tab's diagnosis is written down too: it may arrive while no worker is waiting for it, or
+ * just before the job has saved which tab it opened (so every tab's is kept while a job runs).
+ */
+const DIAGNOSED = "checkAllDiagnosed:";
+const diagnosedKey = (tabId) => `${DIAGNOSED}${tabId}`;
 
 function publicState(job) {
   const { running, total, done, failed, current } = job || IDLE;
@@ -53,22 +58,13 @@ export async function checkAllState() {
   return publicState(await load());
 }
 
-function settle(tabId, ok) {
-  const waiter = waiters.get(tabId);
-  if (waiter) waiter(ok);
-}
-
 /** Called by the diagnose handler after a successful diagnosis from a tab. */
 export async function noteDiagnosed(tabId) {
   const job = await load();
   if (!job || !job.running) return;
   await chrome.storage.session.set({ [diagnosedKey(tabId)]: true });
-  settle(tabId, true);
-}
-
-/** A checked tab the user closed has nothing more to say. */
-export function noteTabClosed(tabId) {
-  settle(tabId, false);
+  const waiter = waiters.get(tabId);
+  if (waiter) waiter(true);
 }
 
 function waitForDiagnosis(tabId, deadline) {
@@ -76,13 +72,15 @@ function waitForDiagnosis(tabId, deadline) {
   let awake;
   return new Promise((resolve) => {
     timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
-    awake = setInterval(() => chrome.storage.session.get(JOB).catch(() => {}), KEEP_AWAKE_MS);
     waiters.set(tabId, resolve);
     // Asked after the waiter is set, so a diagnosis arriving meanwhile is not missed.
     chrome.storage.session.get(diagnosedKey(tabId)).then((found) => {
       if (found[diagnosedKey(tabId)]) resolve(true);
     }, () => {});
-    chrome.tabs.get(tabId).catch(() => resolve(false));
+    // A tab the user closed has nothing more to say; asking also keeps the worker awake.
+    const stillOpen = () => chrome.tabs.get(tabId).catch(() => resolve(false));
+    stillOpen();
+    awake = setInterval(stillOpen, KEEP_AWAKE_MS);
   }).finally(() => {
     clearTimeout(timer);
     clearInterval(awake);
@@ -127,6 +125,8 @@ async function finish(job) {
   await toTab(job.sourceTabId, { type: MSG.SW_TO_CS_REFRESH_FROM_HISTORY });
   Object.assign(job, { running: false, current: null });
   await save(job);
+  const keys = Object.keys(await chrome.storage.session.get(null)).filter((key) => key.startsWith(DIAGNOSED));
+  await chrome.storage.session.remove(keys);
   await toPopup({ type: MSG.SW_TO_POPUP_CHECK_ALL_PROGRESS, state: publicState(job) });
 }
 

@@ -2,6 +2,7 @@
  * One named handler per message type (common/messages.js). Each takes (message, sender) and
  * returns a JSON-able answer; none throws on bad input.
  */
+import "../common/generated.js";
 import "../common/messages.js";
 import "../common/links.js";
 import "../common/format.js";
@@ -154,7 +155,7 @@ async function identify(message) {
       number: n.number,
       valid: n.valid === true,
       carriers: (n.carriers || []).filter((c) => c && typeof c.name === "string").map((c) => ({ id: c.id, name: c.name })),
-      links: links.trackerLinks(n.number),
+      links: links.trackerLinks(n.number, lang || "ko"),
     }));
   return { ok: true, numbers };
 }

@@ -3,7 +3,7 @@
  * event and dispatches it only to listeners registered during the first run).
  */
 import { contentHandlers, popupHandlers } from "./handlers.js";
-import { noteTabClosed, resumeCheckAll } from "./check-all.js";
+import { resumeCheckAll } from "./check-all.js";
 
 const POPUP_URL = chrome.runtime.getURL("popup/popup.html");
 
@@ -37,8 +37,6 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
     .then(sendResponse, (error) => sendResponse({ ok: false, error: { code: "internal", message: String(error) } }));
   return true; // answer asynchronously
 });
-
-chrome.tabs.onRemoved.addListener(noteTabClosed);
 
 // A check-all job saved by a worker Chrome has since stopped goes on in this one.
 resumeCheckAll();

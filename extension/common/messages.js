@@ -35,10 +35,6 @@
   // The MAIN-world hook hands its private port over in one window message with this tag;
   // the relay takes the first and reads captures from that port only (content/payload-relay.js).
   PD.PORT_MESSAGE_SOURCE = "parcel-doctor/mtop-port";
-  PD.CAPTURED_APIS = Object.freeze([
-    "mtop.ae.ld.querydetail",
-    "mtop.aliexpress.trade.buyer.order.list",
-  ]);
 
   // Companion states shared by the popup (#companion-status[data-state]) and the notice.
   PD.STATE = Object.freeze({ CONNECTED: "connected", UNPAIRED: "unpaired", OFFLINE: "offline" });

@@ -16,7 +16,7 @@
     return (
       data !== null &&
       typeof data === "object" &&
-      PD.CAPTURED_APIS.includes(data.api) &&
+      PD.shared.CAPTURED_APIS.includes(data.api) &&
       data.data !== null &&
       typeof data.data === "object" &&
       !Array.isArray(data.data)

@@ -11,7 +11,8 @@
  * (content/payload-relay.js takes the first such port and ignores every later one). The
  * built-ins the capture relies on are taken now too, before a page script can replace them.
  *
- * The tag and api names repeat common/generated.js (PORT_MESSAGE_SOURCE, CAPTURED_APIS):
+ * The tag and api names repeat common/messages.js (PORT_MESSAGE_SOURCE) and common/generated.js
+ * (CAPTURED_APIS):
  * this world cannot load extension files without exposing them to the page.
  * tests/browser/test_extension_static.py keeps them equal.
  */
