@@ -15,6 +15,7 @@ pytestmark = pytest.mark.browser
 
 PAGE1 = [o.order_id for o in fake_site.SCENARIOS["main"][0]]
 PAGE2 = [o.order_id for o in fake_site.SCENARIOS["main"][1]]
+XSS_PAGE2 = [o.order_id for o in fake_site.SCENARIOS["xss"][1]]
 LIST_API = "mtop.aliexpress.trade.buyer.order.list"
 FORGED = "8215000000099999"
 
@@ -56,12 +57,21 @@ def test_a_page_script_cannot_pass_off_its_own_capture(paired):
     wait_for_overlays(page, PAGE1)
     page.evaluate(FORGE, [LIST_API, forged_list()])
     page.wait_for_timeout(1500)
-    # the page's own request (fetch) is still captured, and sent with everything the relay holds
+    # the page's own requests are still captured: by XMLHttpRequest (another scenario's second
+    # page, so its orders are told apart) …
+    page.evaluate("""() => new Promise((done) => {
+        const xhr = new XMLHttpRequest();
+        xhr.open('POST', '/h5/mtop.aliexpress.trade.buyer.order.list/1.0/?scenario=xss');
+        xhr.onload = done;
+        xhr.send('data=%7B%7D');
+    })""")
+    # … and by fetch, sent with everything the relay holds
     page.click(".order-more button")
     wait_for_overlays(page, PAGE1 + PAGE2)
     page.wait_for_timeout(500)
     ids = history_ids(paired)
     assert set(PAGE2) <= set(ids), ids
+    assert set(XSS_PAGE2) <= set(ids), ids
     assert FORGED not in ids
     assert not page.query_selector(f'[data-parcel-doctor-order="{FORGED}"]')
 
