@@ -29,6 +29,16 @@ def is_allowed(url: str) -> bool:
     return parts.scheme == "https" and parts.hostname in ALLOWED_HOSTS and not parts.username
 
 
+def template(name: str) -> str:
+    """The named link's URL template from links.json, its {placeholders} unfilled."""
+    return _LINKS[name]["url"]
+
+
+def tracker_templates() -> dict[str, dict]:
+    """links.json's trackers by name: {"url", "label", …} with {number} to fill."""
+    return {name: entry for name, entry in _LINKS.items() if entry["kind"] == "tracker"}
+
+
 def link(name: str, **values) -> Action:
     """The named link from links.json, its placeholders URL-encoded."""
     entry = _LINKS[name]

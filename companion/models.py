@@ -195,6 +195,10 @@ class Evidence:
         return self.en if lang == "en" else self.ko
 
 
+# How urgent a finding is, least first: all is well, to know, to wait, to act.
+SEVERITIES = ("ok", "info", "wait", "action")
+
+
 @dataclass(frozen=True)
 class Finding:
     """What one rule concluded about one order. Data only: no HTML, no logging."""

@@ -2,6 +2,7 @@
  * One named handler per message type (common/messages.js). Each takes (message, sender) and
  * returns a JSON-able answer; none throws on bad input.
  */
+import "../common/generated.js";
 import "../common/messages.js";
 import "../common/links.js";
 import "../common/format.js";
@@ -61,7 +62,7 @@ async function diagnose(message, sender) {
   };
   const answer = await request("/diagnose", { method: "POST", body });
   if (!answer.ok) return { ok: false, error: await diagnoseError(answer) };
-  if (sender.tab) noteDiagnosed(sender.tab.id);
+  if (sender.tab) await noteDiagnosed(sender.tab.id);
   await keep(answer.data && answer.data.orders, capture.captured_at).catch(() => {});
   return { ok: true, response: answer.data };
 }
@@ -166,7 +167,7 @@ async function identify(message) {
       number: n.number,
       valid: n.valid === true,
       carriers: (n.carriers || []).filter((c) => c && typeof c.name === "string").map((c) => ({ id: c.id, name: c.name })),
-      links: links.trackerLinks(n.number),
+      links: links.trackerLinks(n.number, lang || "ko"),
     }));
   return { ok: true, numbers };
 }
@@ -186,13 +187,18 @@ function checkAll(message) {
   return startCheckAll(message.tabId, orderIds);
 }
 
-export const handlers = {
+/** Messages a content script sends (the popup may send them too). */
+export const contentHandlers = {
   [MSG.CS_TO_SW_DIAGNOSE]: diagnose,
   [MSG.CS_TO_SW_HEALTH]: health,
   [MSG.CS_TO_SW_GET_STRINGS]: getStrings,
   [MSG.CS_TO_SW_GET_HISTORY]: getHistory,
   [MSG.CS_TO_SW_GET_KEPT]: getKept,
   [MSG.CS_TO_SW_CHECK_ALL]: checkAllFromPage,
+};
+
+/** Messages only the popup page may send: they pair, change settings or open tabs. */
+export const popupHandlers = {
   [MSG.POPUP_TO_SW_GET_STATUS]: getStatus,
   [MSG.POPUP_TO_SW_PAIR]: pair,
   [MSG.POPUP_TO_SW_SAVE_SETTINGS]: saveSettingsHandler,

@@ -2,6 +2,7 @@
  * Messages from the service worker to content scripts and the popup. A missing receiver
  * (a closed popup, a tab without our script) is normal and never an error.
  */
+import "../common/generated.js";
 import "../common/messages.js";
 import "../common/links.js";
 

@@ -1,35 +1,15 @@
 /*
  * Which links the extension will ever show, and the two it builds itself.
  * The companion's action URLs and anything typed into the popup pass through safeUrl():
- * https only, and only to hosts a Korean AliExpress shopper needs (DESIGN §6, carriers.md §4).
+ * https only, and only to the hosts the companion's own templates name (common/generated.js).
  * Anything else is dropped, not rewritten.
  */
 "use strict";
 (() => {
   const PD = (globalThis.ParcelDoctor ??= {});
 
-  const ALLOWED_HOSTS = new Set([
-    // trackers
-    "t.17track.net",
-    "www.17track.net",
-    "global.cainiao.com",
-    // customs
-    "unipass.customs.go.kr",
-    // AliExpress itself (tracking, order detail, dispute)
-    "www.aliexpress.com",
-    "ko.aliexpress.com",
-    // Korean couriers (carriers.md §4)
-    "www.cjlogistics.com",
-    "trace.cjlogistics.com",
-    "www.hanjin.com",
-    "www.lotteglogis.com",
-    "service.epost.go.kr",
-    "items.ems.post",
-    "www.ilogen.com",
-    "kdexp.com",
-    "www.ds3211.co.kr",
-    "www.cupost.co.kr",
-  ]);
+  // The companion's own list (common/generated.js): every button it offers must survive here.
+  const ALLOWED_HOSTS = new Set(PD.shared.LINK_HOSTS);
 
   /** The URL as a string when it is https on an allowed host (no credentials), else null. */
   function safeUrl(value) {
@@ -45,23 +25,18 @@
     return url.href;
   }
 
-  // Only these two are built here (popup number box); every other link comes from the companion.
-  const TRACKER_TEMPLATES = Object.freeze([
-    { id: "17track", name: "17TRACK", template: "https://t.17track.net/ko#nums=" },
-    { id: "cainiao", name: "Cainiao", template: "https://global.cainiao.com/newDetail.htm?mailNoList=" },
-  ]);
-
-  /** [{id, name, url}] tracker links for one tracking number. */
-  function trackerLinks(number) {
-    return TRACKER_TEMPLATES.map((t) => ({
+  // Only the trackers are built here (popup number box); every other link comes from the companion.
+  /** [{id, name, url}] tracker links for one tracking number, named in the given language. */
+  function trackerLinks(number, lang = "ko") {
+    return PD.shared.TRACKERS.map((t) => ({
       id: t.id,
-      name: t.name,
-      url: safeUrl(t.template + encodeURIComponent(number)),
+      name: t.label[lang] || t.label.ko,
+      url: safeUrl(t.url.replace("{number}", encodeURIComponent(number))),
     })).filter((link) => link.url);
   }
 
   function trackingPageUrl(orderId) {
-    return `https://www.aliexpress.com/p/tracking/index.html?tradeOrderId=${encodeURIComponent(orderId)}`;
+    return PD.shared.TRACKING_PAGE.replace("{order_id}", encodeURIComponent(orderId));
   }
 
   // The pages the content script runs on (keep equal to manifest.json content_scripts.matches).

@@ -35,13 +35,9 @@
     SW_TO_POPUP_CHECK_ALL_PROGRESS: "sw-popup-check-all-progress", // job state
   });
 
-  // The MAIN-world hook and the isolated content script share only window.postMessage.
-  // Everything the page posts is untrusted; the relay checks this tag, the api name and the shape.
-  PD.PAGE_MESSAGE_SOURCE = "parcel-doctor/mtop";
-  PD.CAPTURED_APIS = Object.freeze([
-    "mtop.ae.ld.querydetail",
-    "mtop.aliexpress.trade.buyer.order.list",
-  ]);
+  // The MAIN-world hook hands its private port over in one window message with this tag;
+  // the relay takes the first and reads captures from that port only (content/payload-relay.js).
+  PD.PORT_MESSAGE_SOURCE = "parcel-doctor/mtop-port";
 
   // Companion states shared by the popup (#companion-status[data-state]) and the notice.
   PD.STATE = Object.freeze({ CONNECTED: "connected", UNPAIRED: "unpaired", OFFLINE: "offline" });

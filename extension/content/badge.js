@@ -6,7 +6,7 @@
 "use strict";
 (() => {
   const PD = (globalThis.ParcelDoctor ??= {});
-  const SEVERITIES = ["ok", "info", "wait", "action"];
+  const { SEVERITIES } = PD.shared;
   const MAX_TEXT = 400;
 
   const text = (value) => (typeof value === "string" ? value.slice(0, MAX_TEXT) : "");

@@ -2,11 +2,12 @@
  * This tab's orders counted by cause (asked from its content script), and "check all
  * awaiting orders" with a <progress> bar fed by the service worker's progress messages.
  */
+import "../common/generated.js";
 import { MSG, toWorker, toTab, setResult } from "./runtime.js";
 import { t } from "./i18n.js";
 import { targetTab } from "./target-tab.js";
 
-const SEVERITY_ORDER = ["action", "wait", "info", "ok"];
+const SEVERITY_ORDER = [...globalThis.ParcelDoctor.shared.SEVERITIES].reverse(); // most urgent first
 let tab = null;
 let summary = null;
 

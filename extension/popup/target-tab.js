@@ -2,6 +2,7 @@
  * "This tab": the active tab when it is an AliExpress order or tracking page, otherwise the
  * order page the user looked at last (the popup may also be open as a tab of its own).
  */
+import "../common/generated.js";
 import "../common/links.js";
 
 const { PAGE_PATTERNS } = globalThis.ParcelDoctor.links;

@@ -529,34 +529,12 @@ def fixture_response(path: str, query: dict):
 
 # --- server -------------------------------------------------------------------------------
 
-# Every HTML page records, in the page's own world, what the MAIN-world hook posts to the content
-# script (window.__pdMessages). The site does it, not the test, because Firefox's Marionette has
-# no hook that runs a script before the page's own (Playwright's add_init_script).
-RECORD_PAGE_MESSAGES = """<script>
-if (!window.__pdMessages) {
-  window.__pdMessages = [];
-  window.addEventListener('message', (event) => {
-    if (event.data && event.data.source === 'parcel-doctor/mtop') window.__pdMessages.push(event.data);
-  });
-}
-</script>"""
-
-
-def with_recorder(page: str) -> str:
-    head = re.search(r"<head\b[^>]*>", page, re.I)
-    if not head:
-        return RECORD_PAGE_MESSAGES + page
-    return page[: head.end()] + RECORD_PAGE_MESSAGES + page[head.end():]
-
-
 class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):  # keep pytest output quiet
         pass
 
     def _send(self, status: int, body: str, kind: str) -> None:
         self.server.served.append(self.path)
-        if kind == "text/html":
-            body = with_recorder(body)
         data = body.encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", f"{kind}; charset=utf-8")

@@ -227,8 +227,7 @@ class FirefoxBrowser(ExtensionBrowser):
         self.current = handle
         return FirefoxTab(self, handle)
 
-    def open(self, url: str, record_page_messages: bool = False) -> FirefoxTab:
-        # record_page_messages: the fake site's pages always record (fake_site.RECORD_PAGE_MESSAGES)
+    def open(self, url: str) -> FirefoxTab:
         tab = self.new_tab()
         tab.goto(url)
         return tab

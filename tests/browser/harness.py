@@ -30,6 +30,15 @@ LIST_URL = "https://www.aliexpress.com/p/order/index.html"
 TIMEOUT_MS = 15000
 
 
+def remembered(companion) -> dict:
+    """What reached the companion's history, read from its own database: the only place a
+    payload the MAIN-world hook relayed can be seen (the hook hands its port to the content
+    script before any page or test script runs, in both browsers)."""
+    from companion import store
+
+    return store.export_history(store.History(companion.data_dir / "history.sqlite3"))["tables"]
+
+
 class Companion(server.Companion):
     """The real companion (tests/server.py) on a given port, restartable, plus a pairing code."""
 
@@ -122,9 +131,7 @@ class Browser(ExtensionBrowser):
         page.wait_for_selector("body[data-ready=true]", timeout=TIMEOUT_MS)
         return page
 
-    def open(self, url: str, record_page_messages: bool = False):
-        # record_page_messages is kept for old callers: every page of the fake site records the
-        # hook's messages itself (fake_site.RECORD_PAGE_MESSAGES), in both browsers.
+    def open(self, url: str):
         page = self.context.new_page()
         page.goto(url)
         return page

@@ -65,10 +65,34 @@ def test_main_world_hook_agrees_with_the_relay():
     source = scripts()
     hook, messages = source["page/mtop-hook.js"], source["common/messages.js"]
     tag = re.search(r'SOURCE = "([^"]+)"', hook).group(1)
-    assert f'PAGE_MESSAGE_SOURCE = "{tag}"' in messages
+    assert f'PORT_MESSAGE_SOURCE = "{tag}"' in messages
     hook_apis = re.search(r"APIS = \[([^\]]+)\]", hook).group(1)
-    relay_apis = re.search(r"CAPTURED_APIS = Object.freeze\(\[([^\]]+)\]", messages).group(1)
-    assert re.findall(r'"([^"]+)"', hook_apis) == re.findall(r'"([^"]+)"', relay_apis)
+    assert re.findall(r'"([^"]+)"', hook_apis) == shared()["CAPTURED_APIS"]
+
+
+def shared() -> dict:
+    """The JSON value common/generated.js holds (written by python -m companion.export_shared)."""
+    text = scripts()["common/generated.js"]
+    return json.loads(re.search(r"const SHARED = (\{.*?\n  \});", text, re.S).group(1))
+
+
+def test_shared_facts_are_written_only_in_the_generated_file():
+    """Link hosts and api names come from common/generated.js; no other file repeats them
+    (the MAIN-world hook excepted for its api names: it cannot load extension files)."""
+    facts = [h for h in shared()["LINK_HOSTS"] if not h.endswith("aliexpress.com")]
+    facts += shared()["CAPTURED_APIS"]
+    copies = {
+        name: [fact for fact in facts if fact in text]
+        for name, text in scripts().items()
+        if name not in ("common/generated.js", "page/mtop-hook.js")
+    }
+    assert {name: found for name, found in copies.items() if found} == {}
+    assert scripts()["common/generated.js"].startswith("// DO NOT EDIT")
+
+
+def test_content_scripts_load_the_generated_file_first():
+    isolated = [cs for cs in manifest()["content_scripts"] if cs.get("world") != "MAIN"]
+    assert [cs["js"][0] for cs in isolated] == ["common/generated.js"]
 
 
 def test_page_patterns_agree_with_the_manifest():

@@ -61,7 +61,7 @@ HOSTILE_ORDER = {
             {"kind": "tracker", "label": "lookalike", "url": "https://t.17track.net.evil.example/"},
             {"kind": "tracker", "label": "creds", "url": "https://user:pw@t.17track.net/"},
             {"kind": "tracker", "label": "data", "url": "data:text/html,<script>alert(1)</script>"},
-            {"kind": "courier", "label": "CJ", "url": "https://trace.cjlogistics.com/next/tracking.html?wblNo=561"},
+            {"kind": "courier", "label": "CJ", "url": "https://www.cjlogistics.com/ko/tool/parcel/tracking?gnbInvcNo=561"},
         ],
     },
 }
@@ -95,7 +95,7 @@ def test_hostile_companion_answers_render_as_text_with_allowed_links_only(paired
     assert set(result["tags"]) <= OWN_TAGS
     assert result["links"] == [
         "https://unipass.customs.go.kr/csp/index.do?tgMenuId=MYC_MNU_00000450",
-        "https://trace.cjlogistics.com/next/tracking.html?wblNo=561",
+        "https://www.cjlogistics.com/ko/tool/parcel/tracking?gnbInvcNo=561",
     ]
     assert "<img src=x onerror=window.__pwned=8>통관" in result["text"]
     assert "<script>window.__pwned=6</script>" in result["text"]
