@@ -21,11 +21,11 @@ def show_dashboard():
     if lang not in ("ko", "en"):
         raise ApiError(400, "invalid_field", "'lang' must be 'ko' or 'en'.")
     limit = _whole(request.args.get("limit", "200"), "limit", 1, MAX_LIMIT)
-    offset = _whole(request.args.get("cursor", "0"), "cursor", 0, 10**7)
+    offset = _whole(request.args.get("offset", "0"), "offset", 0, 10**7)
     seen = dashboard.overview(history(current_app).overview(), now_kst().date(), lang)
     page = seen["orders"][offset : offset + limit]
     more = offset + limit < len(seen["orders"])
-    return jsonify({**seen, "orders": page, "next_cursor": str(offset + limit) if more else None})
+    return jsonify({**seen, "orders": page, "next_offset": offset + limit if more else None})
 
 
 @bp.get("/export")

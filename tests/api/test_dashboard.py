@@ -93,15 +93,15 @@ def test_a_delivered_parcel_ends_its_journey_and_feeds_the_usual_days(seen):
 
 def test_pages_follow_the_same_order(client, auth, seen):
     first = client.get("/v1/dashboard?limit=4", headers=auth).get_json()
-    second = client.get(f"/v1/dashboard?limit=4&cursor={first['next_cursor']}", headers=auth).get_json()
-    third = client.get(f"/v1/dashboard?limit=4&cursor={second['next_cursor']}", headers=auth).get_json()
-    assert third["next_cursor"] is None
+    second = client.get(f"/v1/dashboard?limit=4&offset={first['next_offset']}", headers=auth).get_json()
+    third = client.get(f"/v1/dashboard?limit=4&offset={second['next_offset']}", headers=auth).get_json()
+    assert third["next_offset"] is None
     assert [o["order_id"] for o in first["orders"] + second["orders"] + third["orders"]] == [
         o["order_id"] for o in seen["orders"]
     ]
 
 
-@pytest.mark.parametrize("query", ["limit=0", "limit=1001", "limit=²", "cursor=-1", "cursor=x", "lang=fr"])
+@pytest.mark.parametrize("query", ["limit=0", "limit=1001", "limit=²", "offset=-1", "offset=x", "lang=fr"])
 def test_bad_parameters_are_json_errors(client, auth, query):
     reply = client.get(f"/v1/dashboard?{query}", headers=auth)
     assert reply.status_code == 400 and reply.get_json()["error"]["code"] == "invalid_field"
