@@ -13,8 +13,9 @@ from datetime import date
 from companion import journey
 from companion import dates
 
-# What needs the user first: act, then wait, then read, then nothing to do.
+# What needs the user first: act, then wait, then read, then moving well, then done.
 SEVERITY_ORDER = ("action", "wait", "info", "ok")
+DONE_CAUSES = frozenset({"delivered", "cancelled"})
 
 
 def overview(rows: list[dict], today: date, lang: str) -> dict:
@@ -102,8 +103,11 @@ def _event_time(event):
 
 
 def _urgency(order: dict) -> tuple:
-    severity = (order["diagnosis"] or {}).get("severity")
+    diagnosis = order["diagnosis"] or {}
+    severity = diagnosis.get("severity")
     rank = SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else len(SEVERITY_ORDER)
+    if diagnosis.get("cause") in DONE_CAUSES:
+        rank = len(SEVERITY_ORDER) + 1
     left = order["protection_days_left"]
     return (rank, left if left is not None else 10**6, order["ordered_on"] or "9999", order["order_id"])
 

@@ -11,6 +11,7 @@ import { getSettings, saveSettings, validPort, forgetToken } from "./settings.js
 import { toOrderTabs } from "./tabs.js";
 import { startCheckAll, checkAllState, noteDiagnosed } from "./check-all.js";
 import { getLookups, saveLookup } from "./lookups.js";
+import { getDashboard, forgetOrder, exportHistory, openDashboard } from "./dashboard.js";
 
 const { MSG, STATE, LANGS, links, format, strings } = globalThis.ParcelDoctor;
 const NUMBER = /^[A-Za-z0-9][A-Za-z0-9 -]{3,39}$/;
@@ -178,4 +179,8 @@ export const handlers = {
   [MSG.POPUP_TO_SW_CHECK_ALL_STATE]: checkAllState,
   [MSG.POPUP_TO_SW_GET_LOOKUPS]: getLookups,
   [MSG.POPUP_TO_SW_SAVE_LOOKUP]: saveLookup,
+  [MSG.DASHBOARD_TO_SW_GET]: getDashboard,
+  [MSG.DASHBOARD_TO_SW_FORGET]: forgetOrder,
+  [MSG.DASHBOARD_TO_SW_EXPORT]: exportHistory,
+  [MSG.ANY_TO_SW_OPEN_DASHBOARD]: openDashboard,
 };

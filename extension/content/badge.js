@@ -68,6 +68,15 @@
     return nodes;
   }
 
+  /** "모든 주문 보기": the service worker opens the dashboard on this order. */
+  function dashboardButton(order, ctx) {
+    const button = PD.dom.h("button", { class: "pd-btn pd-dashboard", type: "button" }, PD.format.tr(ctx.strings, "overlay_dashboard"));
+    button.addEventListener("click", () => {
+      chrome.runtime.sendMessage({ type: PD.MSG.ANY_TO_SW_OPEN_DASHBOARD, orderId: order.order_id }).catch(() => {});
+    });
+    return button;
+  }
+
   /** One Element for the order's shadow root. ctx = {strings, lang, capturedAt, full}. */
   function view(order, ctx) {
     const { h } = PD.dom;
@@ -93,6 +102,7 @@
       wait ? h("p", { class: "pd-wait" }, wait) : null,
       ctx.full ? details(order, ctx) : null,
       actionLinks(diagnosis),
+      dashboardButton(order, ctx),
     );
   }
 
