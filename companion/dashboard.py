@@ -106,10 +106,9 @@ def _urgency(order: dict) -> tuple:
     diagnosis = order["diagnosis"] or {}
     severity = diagnosis.get("severity")
     rank = SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else len(SEVERITY_ORDER)
-    if diagnosis.get("cause") in DONE_CAUSES:
-        rank = len(SEVERITY_ORDER) + 1
+    done = diagnosis.get("cause") in DONE_CAUSES
     left = order["protection_days_left"]
-    return (rank, left if left is not None else 10**6, order["ordered_on"] or "9999", order["order_id"])
+    return (done, rank, left if left is not None else 10**6, order["ordered_on"] or "9999", order["order_id"])
 
 
 def _count(values) -> dict[str, int]:
