@@ -28,13 +28,15 @@ function caption(journey) {
   if (!current) return { text: t("dashboard_journeyUnknown"), long: false };
   if (current.stage === "delivered") return { text: t("dashboard_journeyDelivered", [current.label]), long: false };
   const days = journey.days_in_stage ?? 0;
-  if (!journey.usual) return { text: t("dashboard_journeyDays", [current.label, String(days)]), long: false };
+  // "N일째": the day a stage began is its day 1, as the companion counts "통관 2일째"
+  const nth = String(days + 1);
+  if (!journey.usual) return { text: t("dashboard_journeyDays", [current.label, nth]), long: false };
   const { low, high, count } = journey.usual;
   const range = low === high ? String(low) : `${low}–${high}`;
   const basis = count > 0 ? t("dashboard_usualMine", [String(count)]) : t("dashboard_usualDefault");
   const long = days > high;
   const key = long ? "dashboard_journeyDaysLong" : "dashboard_journeyDaysUsual";
-  return { text: t(key, [current.label, String(days), range, basis]), long };
+  return { text: t(key, [current.label, nth, range, basis]), long };
 }
 
 /** A <div> holding the parcel's number, the SVG and the caption. */
