@@ -91,6 +91,7 @@ class Order:
     shipping_service: str | None = None
     parcels: list[Parcel] = field(default_factory=list)
     protection_until: date | None = None  # "Refund if no delivery before …" on the page
+    item_title: str | None = None  # the first item's name, for the dashboard
     has_tracking_link: bool = False
     buttons: list[str] = field(default_factory=list)  # button kinds: "tracking", "pay", "dispute" …
     sources: list[str] = field(default_factory=list)  # where the facts came from, for evidence
@@ -108,6 +109,7 @@ class Order:
         self.shipped_on = self.shipped_on or other.shipped_on
         self.shipping_service = self.shipping_service or other.shipping_service
         self.protection_until = self.protection_until or other.protection_until
+        self.item_title = self.item_title or other.item_title
         self.has_tracking_link = self.has_tracking_link or other.has_tracking_link
         for kind in other.buttons:
             if kind not in self.buttons:

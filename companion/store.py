@@ -90,6 +90,13 @@ MIGRATIONS = (
     """
     ALTER TABLE events ADD COLUMN source TEXT NOT NULL DEFAULT ''
     """,
+    # 3: what the dashboard shows of an order without its page: the first item's name, the
+    # page's buyer-protection date and the shipping method
+    """
+    ALTER TABLE orders ADD COLUMN item_title TEXT NOT NULL DEFAULT '';
+    ALTER TABLE orders ADD COLUMN protection_until TEXT;
+    ALTER TABLE orders ADD COLUMN shipping_service TEXT
+    """,
 )
 
 
@@ -479,9 +486,13 @@ class History:
         tracking = int(bool(TRACKING_SOURCES.intersection(order.sources)))
         conn.execute(
             """
-            INSERT INTO orders (order_id, status, status_text, ordered_on, tracking_seen, diagnosis, parcels, first_seen, last_seen)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO orders (order_id, status, status_text, ordered_on, tracking_seen, diagnosis, parcels, first_seen, last_seen,
+                                item_title, protection_until, shipping_service)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (order_id) DO UPDATE SET
+                item_title = CASE WHEN excluded.item_title = '' THEN orders.item_title ELSE excluded.item_title END,
+                protection_until = COALESCE(excluded.protection_until, orders.protection_until),
+                shipping_service = COALESCE(excluded.shipping_service, orders.shipping_service),
                 status = CASE WHEN excluded.status = 'unknown' THEN orders.status ELSE excluded.status END,
                 status_text = CASE WHEN excluded.status_text = '' THEN orders.status_text ELSE excluded.status_text END,
                 ordered_on = COALESCE(excluded.ordered_on, orders.ordered_on),
@@ -507,6 +518,9 @@ class History:
                 json.dumps(item["parcels"], ensure_ascii=False),
                 seen,
                 seen,
+                order.item_title or "",
+                order.protection_until.isoformat() if order.protection_until else None,
+                item.get("shipping_service"),
             ),
         )
         if HISTORY_SOURCE in order.sources:
@@ -625,6 +639,39 @@ class History:
         more = len(rows) > limit
         return items, encode_cursor(rows[limit - 1]["last_seen"], rows[limit - 1]["order_id"]) if more else None
 
+    def overview(self) -> list[dict]:
+        """Every stored order with its parcels and their events, in three reads (the dashboard)."""
+        return self._guarded(self._overview)
+
+    def _overview(self) -> list[dict]:
+        with self.connect() as conn:
+            orders = {
+                row["order_id"]: {**dict(row), "diagnosis": _json_or_none(row["diagnosis"]), "parcel_rows": []}
+                for row in conn.execute("SELECT * FROM orders")
+            }
+            parcels = {}
+            for row in conn.execute("SELECT * FROM parcels ORDER BY first_seen"):
+                if row["order_id"] in orders:
+                    parcel = {**dict(row), "events": []}
+                    parcels[(row["order_id"], row["tracking_number"])] = parcel
+                    orders[row["order_id"]]["parcel_rows"].append(parcel)
+            for row in conn.execute("SELECT * FROM events"):
+                parcel = parcels.get((row["order_id"], row["tracking_number"]))
+                if parcel is not None:
+                    parcel["events"].append(
+                        Event(
+                            # an unreadable stored time is an unknown one, never an error
+                            time=dates.parse_iso(row["time"]) if row["time"] else None,
+                            text=row["text"],
+                            code=row["code"] or None,
+                            title=row["title"],
+                            milestone=row["milestone"],
+                            first_seen=dates.parse_iso(row["first_seen"]),
+                            source=row["source"],
+                        )
+                    )
+        return list(orders.values())
+
     def forget(self, order_id: str) -> bool:
         return self._guarded(self._forget, order_id)
 
@@ -730,6 +777,14 @@ def _day_seen(text) -> date | None:
     """The day of a stored "first seen" time; None ("unknown") when it cannot be read."""
     moment = dates.parse_iso(text)
     return moment.date() if moment else None
+
+
+def _json_or_none(text: str):
+    """A stored JSON column; one that cannot be read is unknown, never an error."""
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError, RecursionError):
+        return None
 
 
 def encode_cursor(last_seen: str, order_id: str) -> str:

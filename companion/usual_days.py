@@ -47,7 +47,11 @@ def method_of(service: str | None) -> str:
 def usual(service: str | None, history: dict[str, list[int]] | None = None) -> UsualDays:
     """The window for ``service``: the user's own days for its method (median ± spread) once
     there are ``HISTORY_MIN`` of them, else the default."""
-    method = method_of(service)
+    return usual_for_method(method_of(service), history)
+
+
+def usual_for_method(method: str, history: dict[str, list[int]] | None = None) -> UsualDays:
+    """:func:`usual` for a method id (``method_of``'s answer)."""
     days = sorted((history or {}).get(method, ()))
     if len(days) >= HISTORY_MIN:
         middle = statistics.median(days)

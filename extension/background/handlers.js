@@ -13,6 +13,7 @@ import { toOrderTabs } from "./tabs.js";
 import { startCheckAll, checkAllState, noteDiagnosed } from "./check-all.js";
 import { getLookups, saveLookup } from "./lookups.js";
 import { keep, kept } from "./kept.js";
+import { getDashboard, forgetOrder, exportHistory, openDashboard } from "./dashboard.js";
 
 const { MSG, STATE, LANGS, links, format, strings } = globalThis.ParcelDoctor;
 const NUMBER = /^[A-Za-z0-9][A-Za-z0-9 -]{3,39}$/;
@@ -195,6 +196,7 @@ export const contentHandlers = {
   [MSG.CS_TO_SW_GET_HISTORY]: getHistory,
   [MSG.CS_TO_SW_GET_KEPT]: getKept,
   [MSG.CS_TO_SW_CHECK_ALL]: checkAllFromPage,
+  [MSG.ANY_TO_SW_OPEN_DASHBOARD]: openDashboard,
 };
 
 /** Messages only the popup page may send: they pair, change settings or open tabs. */
@@ -207,4 +209,12 @@ export const popupHandlers = {
   [MSG.POPUP_TO_SW_CHECK_ALL_STATE]: checkAllState,
   [MSG.POPUP_TO_SW_GET_LOOKUPS]: getLookups,
   [MSG.POPUP_TO_SW_SAVE_LOOKUP]: saveLookup,
+};
+
+/** Messages only the dashboard page may send: every remembered order, forget, export. */
+export const dashboardHandlers = {
+  [MSG.DASHBOARD_TO_SW_GET]: getDashboard,
+  [MSG.DASHBOARD_TO_SW_FORGET]: forgetOrder,
+  [MSG.DASHBOARD_TO_SW_EXPORT]: exportHistory,
+  [MSG.DASHBOARD_TO_SW_GET_STATUS]: getStatus,
 };

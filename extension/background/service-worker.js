@@ -2,30 +2,40 @@
  * Service worker entry: imports and top-level listeners only (MV3 wakes the worker for an
  * event and dispatches it only to listeners registered during the first run).
  */
-import { contentHandlers, popupHandlers } from "./handlers.js";
+import { contentHandlers, popupHandlers, dashboardHandlers } from "./handlers.js";
 import { resumeCheckAll } from "./check-all.js";
 
 const POPUP_URL = chrome.runtime.getURL("popup/popup.html");
+const DASHBOARD_URL = chrome.runtime.getURL("dashboard/dashboard.html");
 
 /**
- * Whether the message comes from our popup page. sender.id is ours for content scripts too,
- * and a content script shares its renderer with the page, so the popup's messages (pair,
- * settings, live-lookup keys, check all) are taken only from the popup's own URL.
+ * Whether the message comes from one of our own pages. sender.id is ours for content scripts
+ * too, and a content script shares its renderer with the page, so the popup's messages (pair,
+ * settings, live-lookup keys, check all) and the dashboard's (every remembered order, forget,
+ * export) are taken only from those pages' own URLs.
  */
-function fromPopup(sender) {
+function fromPage(sender, pages) {
   try {
     const url = new URL(sender.url);
-    return `${url.origin}${url.pathname}` === POPUP_URL;
+    return pages.includes(`${url.origin}${url.pathname}`);
   } catch {
     return false;
   }
 }
 
+// Which page may send which messages; the popup's status answer serves the dashboard too.
+const PAGE_HANDLERS = [
+  [popupHandlers, [POPUP_URL]],
+  [dashboardHandlers, [DASHBOARD_URL]],
+];
+
 function handlerFor(message, sender) {
   const type = message && message.type;
   if (Object.hasOwn(contentHandlers, type)) return contentHandlers[type];
-  if (!Object.hasOwn(popupHandlers, type)) return null;
-  return fromPopup(sender) ? popupHandlers[type] : () => ({ ok: false, error: { code: "forbidden" } });
+  const found = PAGE_HANDLERS.find(([handlers]) => Object.hasOwn(handlers, type));
+  if (!found) return null;
+  const [handlers, pages] = found;
+  return fromPage(sender, pages) ? handlers[type] : () => ({ ok: false, error: { code: "forbidden" } });
 }
 
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {

@@ -40,7 +40,7 @@
         "id": "cainiao",
         "url": "https://global.cainiao.com/newDetail.htm?mailNoList={number}",
         "label": {
-          "ko": "Cainiao에서 조회",
+          "ko": "차이냐오에서 조회",
           "en": "Track on Cainiao"
         }
       }
@@ -91,6 +91,9 @@
       "not_shipped": [
         "wait",
         "action"
+      ],
+      "taking_long": [
+        "wait"
       ],
       "tracking_not_checked": [
         "info"

@@ -25,6 +25,13 @@
     POPUP_TO_SW_CHECK_ALL_STATE: "popup-sw-check-all-state", // {} -> job state
     POPUP_TO_SW_GET_LOOKUPS: "popup-sw-get-lookups", // {lang} -> {ok, lookups: {providers}} | {ok:false, error}
     POPUP_TO_SW_SAVE_LOOKUP: "popup-sw-save-lookup", // {provider, lang, enabled?, key?} -> same as GET_LOOKUPS
+    // dashboard page -> service worker
+    DASHBOARD_TO_SW_GET: "dashboard-sw-get", // {lang} -> {ok, today, orders, summary} | {ok:false, error}
+    DASHBOARD_TO_SW_FORGET: "dashboard-sw-forget", // {orderId} -> {ok} | {ok:false, error}
+    DASHBOARD_TO_SW_EXPORT: "dashboard-sw-export", // {} -> {ok, data} | {ok:false, error}
+    DASHBOARD_TO_SW_GET_STATUS: "dashboard-sw-get-status", // {} -> as POPUP_TO_SW_GET_STATUS
+    // content script or popup -> service worker
+    ANY_TO_SW_OPEN_DASHBOARD: "any-sw-open-dashboard", // {orderId?} -> {ok}: opens the dashboard tab
     // popup -> content script (chrome.tabs.sendMessage)
     POPUP_TO_CS_GET_SUMMARY: "popup-cs-get-summary", // {} -> {kind, orders}
     // service worker -> content script

@@ -100,6 +100,15 @@
     return nodes;
   }
 
+  /** "모든 주문 보기": the service worker opens the dashboard on this order. */
+  function dashboardButton(order, ctx) {
+    const button = PD.dom.h("button", { class: "pd-btn pd-dashboard", type: "button" }, PD.format.tr(ctx.strings, "overlay_dashboard"));
+    button.addEventListener("click", () => {
+      chrome.runtime.sendMessage({ type: PD.MSG.ANY_TO_SW_OPEN_DASHBOARD, orderId: order.order_id }).catch(() => {});
+    });
+    return button;
+  }
+
   /** The explanation without the sentences a line above already says (no sentence twice). */
   function unsaid(explanation, said) {
     const phrases = said.filter(Boolean);
@@ -161,6 +170,7 @@
       wait ? h("p", { class: "pd-wait" }, wait) : null,
       ctx.full ? details(order, ctx, wait ? waitPhrases(ctx.strings, ctx.lang, order, ctx.capturedAt) : []) : null,
       small ? null : actionLinks(diagnosis),
+      small ? null : dashboardButton(order, ctx),
     );
   }
 

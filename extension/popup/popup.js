@@ -9,6 +9,7 @@ import { setupSummary, refreshSummary } from "./summary.js";
 import { setupNumberBox } from "./number-box.js";
 import { setupSettings } from "./settings.js";
 import { refreshLookups } from "./lookups.js";
+import { setupDashboardLink } from "./dashboard-link.js";
 
 async function refreshAll() {
   const status = await fetchStatus();
@@ -24,6 +25,7 @@ async function main() {
   renderStatus(status);
   setupPairing(refreshAll);
   setupNumberBox();
+  setupDashboardLink();
   setupSettings(status, refreshAll);
   await refreshLookups(status);
   await setupSummary();

@@ -74,6 +74,15 @@ def main() -> int:
                 path = OUT / "popup.png"
                 popup.locator("body").screenshot(path=str(path))
                 print(path.relative_to(ROOT))
+
+                # every remembered order, wide and on a phone-sized window
+                for name, width in (("dashboard.png", 1100), ("dashboard-narrow.png", 360)):
+                    board = browser.context.new_page()
+                    board.set_viewport_size({"width": width, "height": 1400})
+                    board.goto(browser.url("dashboard/dashboard.html"))
+                    board.wait_for_selector("body[data-ready=true]")
+                    shot(board, name, clip={"x": 0, "y": 0, "width": width, "height": 1400})
+                    board.close()
             finally:
                 browser.context.close()
                 companion.stop()

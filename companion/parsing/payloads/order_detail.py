@@ -50,6 +50,7 @@ def read(body, ctx) -> list[Order]:
     order.buttons = button_kinds(status_block.get("buttonVOList"))
     order.has_tracking_link = "tracking" in order.buttons
     order.protection_until = _protection(blocks, ctx)
+    order.item_title = as_text(dig(blocks, "detail_product_block", "productVOList", 0, "itemTitle")) or None
     order.parcels = _legacy_parcels(blocks)
     order.sources.append("order detail JSON")
     return [order]

@@ -55,6 +55,7 @@ def _order(fields: dict, ctx) -> Order | None:
     status = vocabulary.status_from_code(code) or vocabulary.status_from_text(text)
     order = Order(order_id=order_id, status=status, status_text=text, status_code=code)
     order.ordered_on = dates.parse_date(as_text(fields.get("orderDateText")), ctx.now)
+    order.item_title = as_text(dig(fields, "orderLines", 0, "itemTitle")) or None
     order.buttons = button_kinds(fields.get("buttons"))
     order.has_tracking_link = "tracking" in order.buttons
     if order.status == "unknown":

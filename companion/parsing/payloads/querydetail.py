@@ -37,6 +37,9 @@ def read(body, ctx) -> list[Order]:
     lines = [line for line in as_list(module.get("trackingDetailLineList")) if isinstance(line, dict)]
     order = Order(order_id=ctx.order_id or _order_id(lines) or "")
     order.parcels = [_parcel(line, ctx) for line in lines]
+    order.item_title = next(
+        (title for line in lines if (title := as_text(dig(line, "packageItemList", 0, "itemTitle")))), None
+    )
     for text in as_list(dig(module, "fastDeliveryInfoDTO", "fdContentList")) + [
         as_text(dig(module, "fastDeliveryInfoDTO", "fdContent"))
     ]:
