@@ -81,6 +81,9 @@ COLUMNS = {
         "parcels": _objects,
         "first_seen": _moment,
         "last_seen": _moment,
+        "item_title": _text,
+        "protection_until": _day_or_null,
+        "shipping_service": _text_or_null,
     },
     "parcels": {
         "order_id": _text,
