@@ -39,10 +39,11 @@
       status = [h("progress", { value: job.done, max: Math.max(job.total, 1) }), h("span", { class: "pd-status", role: "status" }, text)];
     }
     const key = JSON.stringify([ids, job, button.textContent]);
-    if (host.dataset.key === key && host.shadowRoot.childElementCount) return;
+    const shadow = PD.dom.shadowOf(host);
+    if (host.dataset.key === key && shadow.childElementCount) return;
     host.dataset.key = key;
     PD.dom.replaceContent(
-      host.shadowRoot,
+      shadow,
       h("div", { class: "pd pd-checkall" }, h("span", { class: "pd-brand" }, tr(strings, "overlay_brand")), button, status),
     );
   }

@@ -44,7 +44,7 @@ PAGE_SCRIPT = """
 def test_a_page_script_cannot_read_or_change_an_overlay(paired):
     page = paired.open(LIST_URL)
     before = wait_for_overlays(page, PAGE1)[ORDER]
-    assert "배송 조회 전" in before["text"]
+    assert "운송장 정보 없음" in before["text"]
     page.evaluate(
         "(source) => { const s = document.createElement('script'); s.textContent = source;"
         " document.head.append(s); }",

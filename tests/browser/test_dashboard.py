@@ -12,6 +12,7 @@ import pytest
 from companion.security import Credentials
 
 from .harness import TIMEOUT_MS
+from .harness import shadow_roots
 from .harness import wait_for_overlays
 
 pytestmark = pytest.mark.browser
@@ -114,8 +115,13 @@ def test_the_dashboard_shows_every_order_what_needs_me_first_and_each_journey(pa
     page.click('#cause-counts [data-cause="handed_over"]')
     assert len(rows(page)) == 6
 
-    # the user's own days to delivery, from the delivered parcel
-    assert "내 기록 1건 기준" in page.locator("#usual-days").text_content()
+    # the user's own days to delivery by shipping method, each with what it rests on
+    figures = page.locator("#usual-days li")
+    assert [figures.nth(i).get_attribute("data-method") for i in range(figures.count())] == [
+        f["method"] for f in expected["summary"]["delivery_days"]
+    ]
+    for i, figure in enumerate(expected["summary"]["delivery_days"]):
+        assert f"내 기록 {figure['count']}건 기준" in figures.nth(i).text_content()
 
 
 def test_search_finds_an_order_by_its_id_or_any_tracking_number(paired):
@@ -154,7 +160,8 @@ def test_the_popup_and_each_overlay_open_the_dashboard(paired):
     page = paired.open(TRACKING.format("8215000000000404"))
     wait_for_overlays(page, ["8215000000000404"])
     with paired.context.expect_page() as opened:
-        page.locator('[data-parcel-doctor-order="8215000000000404"] >> .pd-dashboard').click()
+        # the overlay's shadow root is closed: the click goes through the harness
+        shadow_roots(page, '[data-parcel-doctor-order="8215000000000404"]', "(host, root) => root.querySelector('.pd-dashboard').click()")
     focused = opened.value
     focused.wait_for_selector("body[data-ready=true]", timeout=TIMEOUT_MS)
     assert focused.url.endswith("#order=8215000000000404")

@@ -6,6 +6,7 @@ import pytest
 from . import fake_site
 from .harness import host_count
 from .harness import LIST_URL
+from .harness import shadow_roots
 from .harness import shadow_text
 from .harness import wait_for_overlays
 
@@ -24,7 +25,7 @@ def test_offline_notice_then_overlays_once_the_companion_starts(paired, companio
     page = paired.open(LIST_URL)
     page.wait_for_selector(f'{NOTICE}[data-parcel-doctor-notice="offline"]', state="attached")
     assert "parcel-doctor serve" in notice_text(page) and "parcel-doctor autostart enable" in notice_text(page)
-    link = page.evaluate(f"document.querySelector('{NOTICE}').shadowRoot.querySelector('a').href")
+    [link] = shadow_roots(page, NOTICE, "(host, root) => root.querySelector('a').href")
     assert link == "https://pypi.org/project/parcel-doctor/#description"
     assert page.evaluate(f"document.querySelectorAll('{NOTICE}').length") == 1
     assert host_count(page) == 0
