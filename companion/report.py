@@ -18,7 +18,7 @@ def response(page: Page, results: list[tuple[Case, list[Finding]]], lang: str) -
     return {
         "page": {"site": page.site, "kind": page.kind},
         "orders": [order_json(case, findings, lang) for case, findings in results],
-        "tracking_numbers": [number_json(n, lang) for n in page.loose_numbers],
+        "tracking_numbers": [numbers.identify(n).to_dict(lang) for n in page.loose_numbers],
         "warnings": list(page.warnings),
     }
 
@@ -66,15 +66,6 @@ def finding_json(finding: Finding, today: date, lang: str) -> dict:
             {"kind": a.kind, "label": a.label_en if en else a.label_ko, "url": a.url} for a in finding.actions
         ],
         "evidence": list(finding.evidence),
-    }
-
-
-def number_json(number: str, lang: str) -> dict:
-    identity = numbers.identify(number)
-    return {
-        "number": identity.number,
-        "valid": identity.valid,
-        "carriers": [_carrier(c, lang) for c in identity.carriers],
     }
 
 
