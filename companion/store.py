@@ -31,6 +31,7 @@ from datetime import date
 from datetime import datetime
 from datetime import timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from flask import Flask
 
@@ -103,6 +104,13 @@ def _close_all() -> None:
 
 class StorageUnavailable(Exception):
     """The database cannot be written or read now (read-only, disk full, locked too long)."""
+
+
+class State(NamedTuple):
+    """What the stored history is, for telling whether an answer computed from it still holds."""
+
+    generation: int  # this process's writes of content so far
+    external: int  # times the files were found changed by another process
 
 
 @dataclass(frozen=True)
@@ -598,7 +606,7 @@ class History:
             self.generation += 1
             return conn.execute("DELETE FROM orders WHERE order_id = ?", (order_id,)).rowcount > 0
 
-    def state(self) -> tuple:
+    def state(self) -> State:
         """What the stored history is now, cheaply: this process's content writes so far, and
         how many times the files were found changed by another process (their size and time
         moved since our own last write). Equal states mean the same history, so an answer
@@ -609,7 +617,7 @@ class History:
             if files != self._files:
                 self._files = files
                 self._external += 1
-            return (self.generation, self._external)
+            return State(self.generation, self._external)
 
     def _stat_files(self) -> tuple:
         files = []
