@@ -69,11 +69,12 @@ class Key:
         # Exactly one "captured_at" in the whole body, spelled out: it is the top-level key
         # whenever the decoded body has one (checked when an answer is kept: see remember()).
         if raw.count(_NAME) == 1 and not _ASCII_ESCAPE.search(raw):
-            found = _FIELD.search(raw)
+            found = _FIELD.match(raw, max(raw.find(_NAME) - 1, 0))
             if found is not None:
-                digest = hashlib.sha256(raw[: found.start(1)])
+                view = memoryview(raw)
+                digest = hashlib.sha256(view[: found.start(1)])
                 digest.update(b"\0")  # never in a JSON text: the masked spot is unambiguous
-                digest.update(raw[found.end(1) :])
+                digest.update(view[found.end(1) :])
                 return cls(digest.digest(), found.group(1).decode("ascii"))
         return cls(hashlib.sha256(raw).digest(), None)
 

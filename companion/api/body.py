@@ -12,8 +12,10 @@ from companion.errors import ApiError
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # How a lone surrogate gets into a UTF-8 body: escaped ("\ud800", any case), or as the raw bytes
 # of one (CESU-8: ED A0..BF). Without either, the walk below would find nothing: one byte scan
-# saves it (a 50-order capture with its relayed payloads is some 100,000 strings).
-_MAYBE_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
+# saves it (a 50-order capture with its relayed payloads is some 100,000 strings). Two patterns,
+# not one alternation: each is a literal scan (1-2 ms for 4 MB), the alternation 30 times slower.
+_ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+_CESU_SURROGATE = re.compile(rb"\xed[\xa0-\xbf]")
 
 
 def json_object() -> dict:
@@ -28,7 +30,7 @@ def json_object() -> dict:
     if not isinstance(body, dict):
         raise ApiError(400, "invalid_body", "The body must be a JSON object.")
     raw = request.get_data(cache=True)
-    if json.detect_encoding(raw) == "utf-8" and not _MAYBE_SURROGATE.search(raw):
+    if json.detect_encoding(raw) == "utf-8" and not _ESCAPED_SURROGATE.search(raw) and not _CESU_SURROGATE.search(raw):
         return body
     return _well_formed(body)
 
