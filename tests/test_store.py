@@ -212,3 +212,28 @@ def test_the_source_of_a_live_event_survives_a_restart(tmp_path):
     listed = Order(order_id="8215000000000404")
     again.recall(listed, now)
     assert [e.source for e in listed.parcels[0].events] == ["UNI-PASS"]
+
+
+def test_each_thread_keeps_one_connection_and_close_ends_them_all(app, client, auth):
+    """Opening and closing a connection per call checkpointed and deleted the WAL every time."""
+    import threading
+
+    history = history_of(app)
+    seed(client, auth)
+    wal = history.path.with_name(history.path.name + "-wal")
+    assert wal.exists(), "the WAL stays between calls: no checkpoint per call"
+    assert len(history._pool.all) == 1  # the test client's thread, after three diagnoses
+    first = history._pool.all[0]
+    threads = [threading.Thread(target=history.list_orders, args=(10, None)) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(history._pool.all) == 4 and history._pool.all[0] is first
+    opened = list(history._pool.all)
+    history.close()
+    assert history._pool.all == []
+    for conn in opened:
+        with pytest.raises(sqlite3.ProgrammingError):
+            conn.execute("SELECT 1")  # closed
+    assert not wal.exists(), "the last connection closed checkpoints and removes the WAL"
