@@ -87,5 +87,6 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _trim_after_big_bodies(response):
         if (request.content_length or 0) > BIG_BODY:
-            response.call_on_close(give_back_memory)  # once the answer is sent
+            give_back_memory()  # the page's tree, now garbage: before the answer leaves
+            response.call_on_close(give_back_memory)  # and the request's body, once it is sent
         return response

@@ -47,6 +47,7 @@ HISTORY_SOURCE = "history: tracking"
 # The sources (Order.sources) that mean the order's tracking itself was read.
 TRACKING_SOURCES = frozenset({"tracking page", "tracking JSON", "Cainiao JSON"})
 _CHUNK = 500  # order ids per query (SQLite allows at least 999 parameters)
+PAGE_CACHE_KB = 256  # per connection (one per thread)
 FLUSH_SECONDS = 2.0  # a "last seen"-only update is on disk at most this long after its answer
 
 # Each migration runs once, in order; the schema version is the number applied.
@@ -160,6 +161,10 @@ class _Connections:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
+            # Each of the server's threads keeps a connection, each with its own page cache:
+            # SQLite's default (2 MB) times two dozen threads would be most of the companion's
+            # memory. Our reads are point lookups by key: 256 KB each is plenty.
+            conn.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KB}")
             conn.execute("PRAGMA user_version").fetchone()  # a first read opens (or makes) the WAL
         except BaseException:
             conn.close()
