@@ -229,3 +229,16 @@ def test_an_unchanged_order_is_not_rewritten(tmp_path):
     assert (wal.stat().st_size, history.path.stat().st_mtime_ns, history.generation) == before
     history.close()
     assert stored_last_seen(history.path, first.answer["orders"][0]["order_id"]) == capture.captured_at.isoformat()
+
+
+def test_a_rerender_is_answered_without_decoding_its_body(client, auth, monkeypatch):
+    from companion.api import diagnose as view
+
+    decoded = []
+    real = view.json_object
+    monkeypatch.setattr(view, "json_object", lambda: decoded.append(1) or real())
+    body = request_of(LIST)
+    first = client.post("/v1/diagnose", json=body, headers=auth)
+    again = client.post("/v1/diagnose", json=later(body, 5), headers=auth)
+    assert first.get_data() == again.get_data()
+    assert len(decoded) == 1
