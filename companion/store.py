@@ -573,7 +573,8 @@ class History:
         """Most recently seen first; the cursor is opaque to callers."""
         if cursor:
             decode_cursor(cursor)  # a bad cursor is the caller's error, raised before any I/O
-        self.flush()  # "last seen" orders the list: what was acknowledged is listed
+        # No flush here: a batched "last seen" shows within FLUSH_SECONDS, and the list stays a
+        # read (it is polled while diagnoses run; a write would make it wait behind them).
         return self._guarded(self._list_orders, limit, cursor)
 
     def _list_orders(self, limit: int, cursor: str | None) -> tuple[list[dict], str | None]:

@@ -191,6 +191,7 @@ def test_a_full_disk_gives_503_then_recovers(tmp_path):
         response = client.post("/v1/diagnose", json=body, headers=auth)
         assert response.status_code == 200
         assert len(client.get("/v1/orders", headers=auth).get_json()["orders"]) == 9
+        store.history(app).close()  # before its file system goes away
     finally:
         subprocess.run(["umount", "-l", str(mount)], capture_output=True)
 
