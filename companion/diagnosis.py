@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from companion import cache
 from companion import lookups
 from companion import parsing
 from companion import report
