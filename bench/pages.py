@@ -316,11 +316,13 @@ class TrackingPage:
 
 
 def tracking_page(lang: str = "ko") -> TrackingPage:
+    """Realistic size: the panel with the page's scripts, stylesheet, sprite, recommendation
+    blocks and footer around it, as a saved tracking page has them."""
     base = mf.BY_SUFFIX["0404"]
     spec = BenchOrder(**{f: getattr(base, f) for f in mf.OrderSpec.__dataclass_fields__}, oid=order_id(RUN_TOKEN, 404))
     css = mf.Css("bench/tracking")
     main = mf.tracking_main(spec, lang, css, "iso")
-    html = document(lang, "tracking", "bench/tracking", css, main, None, noise="light")
+    html = document(lang, "tracking", "bench/tracking", css, main, None, noise="full")
     payloads = [{"api": mf.LD_API, "data": mf.querydetail_payload(spec, lang)}]
     return TrackingPage(lang, html, json.dumps(payloads, ensure_ascii=False), mf.TRACK_URL.format(spec.order_id))
 
@@ -350,6 +352,39 @@ def extension_html(page: str) -> str:
         if not script.get("src") and EMBED_MARKER in (script.text or ""):
             parts.append(lxml.html.tostring(script, encoding="unicode", with_tail=False))
             break
+    return _document(root, parts)
+
+
+def _document(root, parts: list[str]) -> str:
     lang = root.get("lang")
     return (f'<!DOCTYPE html><html{f" lang={json.dumps(lang)}" if lang else ""}><head></head><body>'
             + "".join(parts) + "</body></html>")
+
+
+# extension/content/selectors.js, tracking: the panel's blocks, and what is removed from them
+TRACKING_BLOCKS = ("arrival-time-v2--", "tab-list-v2--", "logistic-info-v2--", "package-items-v2--")
+TRACKING_PRIVATE = ("logistic-info-v2--shippingToInfo", "ship-to--")
+
+
+def extension_tracking_html(page: str) -> str:
+    """The tracking capture as the extension builds it: the outermost elements of the panel's
+    blocks (``[class*="…"]``), without the recipient's block, in a small document."""
+    import lxml.html
+
+    root = lxml.html.fromstring(page)
+
+    def matches(element, names) -> bool:
+        classes = element.get("class") or ""
+        return any(name in classes for name in names)
+
+    found = [e for e in root.iter() if isinstance(e.tag, str) and matches(e, TRACKING_BLOCKS)]
+    chosen = set(found)
+    outer = [e for e in found if not any(a in chosen for a in e.iterancestors())]
+    parts = []
+    for element in outer:
+        copy = lxml.html.fromstring(lxml.html.tostring(element, encoding="unicode", with_tail=False))
+        for private in [e for e in copy.iter() if isinstance(e.tag, str) and matches(e, TRACKING_PRIVATE)]:
+            if private.getparent() is not None:
+                private.getparent().remove(private)
+        parts.append(lxml.html.tostring(copy, encoding="unicode", with_tail=False))
+    return _document(root, parts)

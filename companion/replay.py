@@ -26,6 +26,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from flask import Flask
 from flask import Response
@@ -35,6 +36,7 @@ from companion.cache import ParseCache
 from companion.diagnosis import examine
 from companion.lookups import settings as lookup_settings
 from companion.parsing.base import Capture
+from companion.store import State as HistoryState
 from companion.store import history
 
 # A repeat follows its original closely (a re-render, a second look): a few recent answers are
@@ -67,18 +69,26 @@ class Key:
         # Exactly one "captured_at" in the whole body, spelled out: it is the top-level key
         # whenever the decoded body has one (checked when an answer is kept: see remember()).
         if raw.count(_NAME) == 1 and not _ASCII_ESCAPE.search(raw):
-            found = _FIELD.search(raw)
+            found = _FIELD.match(raw, max(raw.find(_NAME) - 1, 0))
             if found is not None:
-                digest = hashlib.sha256(raw[: found.start(1)])
+                view = memoryview(raw)
+                digest = hashlib.sha256(view[: found.start(1)])
                 digest.update(b"\0")  # never in a JSON text: the masked spot is unambiguous
-                digest.update(raw[found.end(1) :])
+                digest.update(view[found.end(1) :])
                 return cls(digest.digest(), found.group(1).decode("ascii"))
         return cls(hashlib.sha256(raw).digest(), None)
 
 
+class State(NamedTuple):
+    """Everything an answer depends on besides its capture."""
+
+    history: HistoryState
+    settings: tuple | None  # the live-lookup settings file's time and size; None: none, all off
+
+
 @dataclass(frozen=True)
 class Entry:
-    state: tuple  # the store's and the settings' state the answer was made on
+    state: State  # what the answer was made on
     steady: tuple[datetime, datetime]  # the capture times [from, until) giving this answer
     order_ids: tuple[str, ...]
     answer: bytes
@@ -130,14 +140,13 @@ def init_app(app: Flask) -> None:
     app.extensions["parcel_doctor.replay"] = Replay()
 
 
-def _state(app: Flask) -> tuple:
-    data_dir = app.config["DATA_DIR"]
+def _state(app: Flask) -> State:
     try:
-        info = lookup_settings.path(data_dir).stat()
+        info = lookup_settings.path(app.config["DATA_DIR"]).stat()
         settings = (info.st_mtime_ns, info.st_size)
     except OSError:
         settings = None  # no settings file: every live lookup off
-    return (history(app).state(), settings)
+    return State(history(app).state(), settings)
 
 
 def answer_again(app: Flask, key: Key) -> bytes | None:
@@ -167,11 +176,11 @@ def diagnose(app: Flask, capture: Capture, lang: str, key: Key | None = None, ca
     response = app.json.response(outcome.answer)
     if key is None or captured_text is None or key.captured not in (None, captured_text):
         return response
-    (generation, external), settings = before
-    recorded = outcome.recorded
-    only_ours = _state(app) == ((generation + recorded.changed, external), settings)
-    if only_ours and not recorded.recall_changed and not lookup_settings.load(data_dir).any_enabled:
+    recorded, after = outcome.recorded, _state(app)
+    # Nothing was written meanwhile but this diagnosis's own write (if it made one).
+    ours = before._replace(history=before.history._replace(generation=before.history.generation + recorded.changed))
+    if after == ours and not recorded.recall_changed and not lookup_settings.load(data_dir).any_enabled:
         order_ids = tuple(item["order_id"] for item in outcome.answer["orders"])
-        entry = Entry(_state(app), outcome.steady, order_ids, response.get_data())
+        entry = Entry(after, outcome.steady, order_ids, response.get_data())
         app.extensions["parcel_doctor.replay"].put(key.digest, entry)
     return response

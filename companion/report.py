@@ -20,7 +20,7 @@ def response(page: Page, results: list[tuple[Case, list[Finding]]], lang: str, n
     answer = {
         "page": {"site": page.site, "kind": page.kind},
         "orders": [order_json(case, findings, lang) for case, findings in results],
-        "tracking_numbers": [number_json(n, lang) for n in page.loose_numbers],
+        "tracking_numbers": [numbers.identify(n).to_dict(lang) for n in page.loose_numbers],
         "warnings": list(page.warnings),
     }
     if notices:  # only when there is something to say about the page itself
@@ -100,15 +100,6 @@ def finding_json(finding: Finding, today: date, lang: str) -> dict:
         ],
         "evidence": [e.text(lang) for e in finding.evidence],
         "details": [e.detail for e in finding.evidence if e.detail],
-    }
-
-
-def number_json(number: str, lang: str) -> dict:
-    identity = numbers.identify(number)
-    return {
-        "number": identity.number,
-        "valid": identity.valid,
-        "carriers": [_carrier(c, lang) for c in identity.carriers],
     }
 
 

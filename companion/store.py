@@ -31,6 +31,7 @@ from datetime import date
 from datetime import datetime
 from datetime import timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from flask import Flask
 
@@ -48,6 +49,7 @@ HISTORY_SOURCE = "history: tracking"
 # The sources (Order.sources) that mean the order's tracking itself was read.
 TRACKING_SOURCES = frozenset({"tracking page", "tracking JSON", "Cainiao JSON"})
 _CHUNK = 500  # order ids per query (SQLite allows at least 999 parameters)
+PAGE_CACHE_KB = 256  # per connection (one per thread)
 FLUSH_SECONDS = 2.0  # a "last seen"-only update is on disk at most this long after its answer
 
 # Each migration runs once, in order; the schema version is the number applied.
@@ -114,6 +116,13 @@ class StorageUnavailable(Exception):
     """The database cannot be written or read now (read-only, disk full, locked too long)."""
 
 
+class State(NamedTuple):
+    """What the stored history is, for telling whether an answer computed from it still holds."""
+
+    generation: int  # this process's writes of content so far
+    external: int  # times the files were found changed by another process
+
+
 @dataclass(frozen=True)
 class Recorded:
     """What :meth:`History.record` did: ``changed`` when it wrote anything but "last seen";
@@ -161,6 +170,10 @@ class _Connections:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
+            # Each of the server's threads keeps a connection, each with its own page cache:
+            # SQLite's default (2 MB) times two dozen threads would be most of the companion's
+            # memory. Our reads are point lookups by key: 256 KB each is plenty.
+            conn.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KB}")
             conn.execute("PRAGMA user_version").fetchone()  # a first read opens (or makes) the WAL
         except BaseException:
             conn.close()
@@ -610,7 +623,8 @@ class History:
         """Most recently seen first; the cursor is opaque to callers."""
         if cursor:
             decode_cursor(cursor)  # a bad cursor is the caller's error, raised before any I/O
-        self.flush()  # "last seen" orders the list: what was acknowledged is listed
+        # No flush here: a batched "last seen" shows within FLUSH_SECONDS, and the list stays a
+        # read (it is polled while diagnoses run; a write would make it wait behind them).
         return self._guarded(self._list_orders, limit, cursor)
 
     def _list_orders(self, limit: int, cursor: str | None) -> tuple[list[dict], str | None]:
@@ -682,7 +696,7 @@ class History:
             self.generation += 1
             return conn.execute("DELETE FROM orders WHERE order_id = ?", (order_id,)).rowcount > 0
 
-    def state(self) -> tuple:
+    def state(self) -> State:
         """What the stored history is now, cheaply: this process's content writes so far, and
         how many times the files were found changed by another process (their size and time
         moved since our own last write). Equal states mean the same history, so an answer
@@ -693,7 +707,7 @@ class History:
             if files != self._files:
                 self._files = files
                 self._external += 1
-            return (self.generation, self._external)
+            return State(self.generation, self._external)
 
     def _stat_files(self) -> tuple:
         files = []

@@ -32,7 +32,10 @@ class LocalClient(FlaskClient):
 def app(tmp_path):
     app = create_app({"TESTING": True, "PORT": PORT, "DATA_DIR": str(tmp_path / "data")})
     app.test_client_class = LocalClient
-    return app
+    yield app
+    from companion.store import history
+
+    history(app).close()  # its batched "last seen" written while its data dir still exists
 
 
 @pytest.fixture

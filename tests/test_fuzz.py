@@ -36,6 +36,7 @@ from hypothesis import strategies as st
 from companion import dates
 from companion import numbers
 from companion.app import create_app
+from companion.store import history
 from companion.links import is_allowed
 from companion.models import Page
 from companion.parsing import parse
@@ -106,6 +107,7 @@ def app():
         app = create_app({"TESTING": True, "PORT": PORT, "DATA_DIR": str(Path(tmp) / "data")})
         app.test_client_class = LocalClient
         yield app
+        history(app).close()  # its batched "last seen" written while the directory is there
 
 
 # --- what a clean answer looks like ------------------------------------------------------

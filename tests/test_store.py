@@ -191,6 +191,7 @@ def test_a_full_disk_gives_503_then_recovers(tmp_path):
         response = client.post("/v1/diagnose", json=body, headers=auth)
         assert response.status_code == 200
         assert len(client.get("/v1/orders", headers=auth).get_json()["orders"]) == 9
+        store.history(app).close()  # before its file system goes away
     finally:
         subprocess.run(["umount", "-l", str(mount)], capture_output=True)
 
@@ -348,3 +349,27 @@ def test_usual_days_come_from_the_users_own_deliveries_of_the_same_method(app, c
     assert "내 기록 3건 기준" in after["text"]
     days = history_of(app).delivered_days()["standard"]
     assert len(days) == 3 and after["usual"]["low"] <= days[0] <= after["usual"]["high"]
+
+def test_each_thread_keeps_one_connection_and_close_ends_them_all(app, client, auth):
+    """Opening and closing a connection per call checkpointed and deleted the WAL every time."""
+    import threading
+
+    history = history_of(app)
+    seed(client, auth)
+    wal = history.path.with_name(history.path.name + "-wal")
+    assert wal.exists(), "the WAL stays between calls: no checkpoint per call"
+    assert len(history._pool.all) == 1  # the test client's thread, after three diagnoses
+    first = history._pool.all[0]
+    threads = [threading.Thread(target=history.list_orders, args=(10, None)) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(history._pool.all) == 4 and history._pool.all[0] is first
+    opened = list(history._pool.all)
+    history.close()
+    assert history._pool.all == []
+    for conn in opened:
+        with pytest.raises(sqlite3.ProgrammingError):
+            conn.execute("SELECT 1")  # closed
+    assert not wal.exists(), "the last connection closed checkpoints and removes the WAL"

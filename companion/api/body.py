@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from flask import request
@@ -9,6 +10,12 @@ from flask import request
 from companion.errors import ApiError
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# How a lone surrogate gets into a UTF-8 body: escaped ("\ud800", any case), or as the raw bytes
+# of one (CESU-8: ED A0..BF). Without either, the walk below would find nothing: one byte scan
+# saves it (a 50-order capture with its relayed payloads is some 100,000 strings). Two patterns,
+# not one alternation: each is a literal scan (1-2 ms for 4 MB), the alternation 30 times slower.
+_ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+_CESU_SURROGATE = re.compile(rb"\xed[\xa0-\xbf]")
 
 
 def json_object() -> dict:
@@ -22,6 +29,9 @@ def json_object() -> dict:
         raise ApiError(400, "invalid_json", "The body is not valid JSON.")
     if not isinstance(body, dict):
         raise ApiError(400, "invalid_body", "The body must be a JSON object.")
+    raw = request.get_data(cache=True)
+    if json.detect_encoding(raw) == "utf-8" and not _ESCAPED_SURROGATE.search(raw) and not _CESU_SURROGATE.search(raw):
+        return body
     return _well_formed(body)
 
 

@@ -90,7 +90,8 @@ class Identification:
         return self.carriers[0] if self.carriers else None
 
     def to_dict(self, lang: str = "ko") -> dict:
-        """The JSON shape of the API's ``tracking_numbers`` items."""
+        """The JSON of a number wherever it leaves the companion: a diagnosis's
+        ``tracking_numbers``, ``POST /v1/identify`` and ``identify --json``."""
         return {
             "number": self.number,
             "valid": self.valid,

@@ -15,7 +15,7 @@ import { getLookups, saveLookup } from "./lookups.js";
 import { keep, kept } from "./kept.js";
 import { getDashboard, forgetOrder, exportHistory, openDashboard } from "./dashboard.js";
 
-const { MSG, STATE, LANGS, links, format, strings } = globalThis.ParcelDoctor;
+const { MSG, STATE, LANGS, links, strings } = globalThis.ParcelDoctor;
 const NUMBER = /^[A-Za-z0-9][A-Za-z0-9 -]{3,39}$/;
 
 /** "connected" | "unpaired" | "offline", checking the token when the companion answers. */
@@ -142,28 +142,17 @@ async function saveSettingsHandler(message) {
   return { ok: true };
 }
 
-function escapeHtml(text) {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 async function identify(message) {
   const number = typeof message.number === "string" ? message.number.trim() : "";
   if (!NUMBER.test(number)) return { ok: false, error: { code: "bad_number" } };
   const { lang } = await getSettings();
-  // The companion's generic parser reads numbers from any text; the user's input is
-  // escaped so it can only ever be text inside that <p>.
-  const body = {
-    url: "about:blank",
-    html: `<p>${escapeHtml(number)}</p>`,
-    payloads: [],
-    captured_at: format.isoNow(),
-    lang: lang || "ko",
-  };
-  const answer = await request("/diagnose", { method: "POST", body });
+  const answer = await request("/identify", { method: "POST", body: { numbers: [number], lang: lang || "ko" } });
   if (!answer.ok) return { ok: false, error: answer.error };
-  const found = (answer.data && answer.data.tracking_numbers) || [];
+  const found = (answer.data && answer.data.numbers) || [];
   const numbers = found
     .filter((n) => n && typeof n.number === "string")
+    // Neither a carrier's format nor a valid number: not a tracking number at all.
+    .filter((n) => n.valid === true || (Array.isArray(n.carriers) && n.carriers.length > 0))
     .map((n) => ({
       number: n.number,
       valid: n.valid === true,

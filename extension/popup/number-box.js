@@ -1,6 +1,7 @@
 /*
- * Paste any tracking number: the companion names its carrier and checks it; the links are
- * built here from the two tracker templates only (PD.links.trackerLinks).
+ * Paste any tracking number: the companion names its carrier and checks it (POST /v1/identify,
+ * through the service worker); the links are built here from the two tracker templates only
+ * (PD.links.trackerLinks).
  */
 import { MSG, toWorker, setResult } from "./runtime.js";
 import { t } from "./i18n.js";

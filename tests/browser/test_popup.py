@@ -95,7 +95,7 @@ def test_summary_counts_this_tabs_orders_by_cause(paired):
     assert "3건" in popup.text_content("#check-all")
 
 
-def test_number_box_names_the_carrier_and_builds_tracker_links(paired):
+def test_number_box_names_the_carrier_and_builds_tracker_links(paired, companion):
     popup = paired.open_popup()
     popup.fill("#number", "RR123456785CN")
     popup.click("#identify")
@@ -109,6 +109,9 @@ def test_number_box_names_the_carrier_and_builds_tracker_links(paired):
         "https://global.cainiao.com/newDetail.htm?mailNoList=RR123456785CN",
     ]
     assert row.locator(".carriers").text_content().strip() != ""
+    # asked of the number registry, not passed off as a page to diagnose
+    assert "POST /v1/identify 200" in companion.log_text()
+    assert "/v1/diagnose" not in companion.log_text()
 
     # markup is refused before it leaves the popup, and shown as an error
     popup.fill("#number", "<img src=x onerror=alert(1)>")
