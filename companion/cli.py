@@ -16,7 +16,11 @@ from companion.i18n import message
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except datadir.Unusable as error:
+        print(error.say(getattr(args, "lang", "ko")), file=sys.stderr)
+        return 2
 
 
 def _parser() -> argparse.ArgumentParser:
