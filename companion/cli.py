@@ -57,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="write the history as JSON / 기록 내보내기")
     export.add_argument("--data-dir")
     export.add_argument("--output", "-o", default="-", help="a file, or - for standard output")
+    export.add_argument("--lang", choices=i18n.LANGS, default="ko")
     export.set_defaults(run=_export)
 
     importer = sub.add_parser("import", help="read a history export / 기록 가져오기")
@@ -228,9 +229,18 @@ def _export(args) -> int:
     text = json.dumps(export_history(History(datadir.resolve(args.data_dir) / "history.sqlite3")), ensure_ascii=False, indent=1)
     if args.output == "-":
         print(text)
-    else:
-        os.umask(0o077)
-        Path(args.output).write_text(text + "\n", encoding="utf-8")
+        return 0
+    target = Path(args.output)
+    if target.is_dir():
+        print(message("export.is_folder", args.lang, path=target), file=sys.stderr)
+        return 2
+    try:
+        # A new owner-only file put in place in one step: an existing file's looser mode is not
+        # kept, and a link at that name is replaced, never written through.
+        datadir.write_private(target, text + "\n")
+    except OSError as error:
+        print(message("export.failed", args.lang, path=target, reason=error.strerror or error), file=sys.stderr)
+        return 2
     return 0
 
 

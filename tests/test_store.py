@@ -334,3 +334,33 @@ def test_an_unreadable_stored_date_is_unknown_not_a_500(app, client, auth):
         answer = client.post("/v1/diagnose", json=request_of(FIXTURES / f"{name}.capture.json"), headers=auth)
         assert answer.status_code == 200, (name, answer.get_json())
     assert client.get("/v1/orders", headers=auth).status_code == 200
+
+
+def test_export_replaces_a_file_with_a_new_owner_only_one(app, client, auth, tmp_path):
+    seed(client, auth, ("tracking/ko_0404",))
+    out = tmp_path / "history.json"
+    out.write_text("old\n")
+    out.chmod(0o644)
+    assert main(["export", "--data-dir", app.config["DATA_DIR"], "-o", str(out)]) == 0
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
+    assert json.loads(out.read_text())["format"] == store.EXPORT_FORMAT
+
+
+def test_export_never_writes_through_a_link(app, client, auth, tmp_path):
+    seed(client, auth, ("tracking/ko_0404",))
+    target = tmp_path / "someone-elses.txt"
+    target.write_text("keep me\n")
+    target.chmod(0o644)
+    link = tmp_path / "history.json"
+    link.symlink_to(target)
+    assert main(["export", "--data-dir", app.config["DATA_DIR"], "-o", str(link)]) == 0
+    assert target.read_text() == "keep me\n" and oct(target.stat().st_mode & 0o777) == "0o644"
+    assert not link.is_symlink() and oct(link.stat().st_mode & 0o777) == "0o600"
+    assert json.loads(link.read_text())["format"] == store.EXPORT_FORMAT
+
+
+def test_export_to_a_folder_is_a_clear_error(app, tmp_path, capsys):
+    assert main(["export", "--data-dir", app.config["DATA_DIR"], "-o", str(tmp_path), "--lang", "en"]) == 2
+    said = capsys.readouterr().err
+    assert "is a folder" in said and "Traceback" not in said
+    assert main(["export", "--data-dir", app.config["DATA_DIR"], "-o", str(tmp_path / "missing" / "h.json")]) == 2
