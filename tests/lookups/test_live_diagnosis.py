@@ -112,6 +112,7 @@ def test_a_forged_capture_with_300_parcels_sends_at_most_the_cap_to_unipass(net,
     key goes out with at most NUMBERS_PER_CAPTURE numbers."""
     from companion import lookups
     from companion.app import create_app
+    from companion.lookups import http
     from companion.security import Credentials
     from tests.conftest import LocalClient
 
@@ -127,4 +128,5 @@ def test_a_forged_capture_with_300_parcels_sends_at_most_the_cap_to_unipass(net,
     answer = app.test_client().post("/v1/diagnose", json=capture, headers=auth)
     assert answer.status_code == 200
     assert len(answer.get_json()["orders"][0]["parcels"]) > lookups.NUMBERS_PER_CAPTURE  # the forgery was read
+    assert http.drain(30)
     assert 0 < len(net.calls) <= lookups.NUMBERS_PER_CAPTURE
