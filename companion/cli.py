@@ -18,7 +18,11 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = _parser(_lang_of(argv))
     args = parser.parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except datadir.Unusable as error:
+        print(error.say(getattr(args, "lang", "ko")), file=sys.stderr)
+        return 2
 
 
 def _lang_of(argv: list[str]) -> str:
@@ -410,9 +414,13 @@ def _export(args) -> int:
     if args.output == "-":
         print(text)
         return 0
-    os.umask(0o077)
+    target = Path(args.output)
     try:
-        Path(args.output).write_text(text + "\n", encoding="utf-8")
+        if target.is_dir():
+            raise IsADirectoryError(target)
+        # A new owner-only file put in place in one step: an existing file's looser mode is not
+        # kept, and a link at that name is replaced, never written through.
+        datadir.write_private(target, text + "\n")
     except OSError as error:
         print(message("export.not_writable", lang, path=args.output, why=_why_not_writable(error, lang)), file=sys.stderr)
         return 2

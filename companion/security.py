@@ -30,7 +30,6 @@ from companion.errors import ApiError
 
 PAIRING_TTL = 600  # seconds: a pairing code is good for 10 minutes, once
 PAIRING_TRIES = 5  # wrong guesses before the code is void: 40 random bits, but no brute force
-EXTENSION_SCHEMES = ("chrome-extension://", "moz-extension://")
 # An extension origin is a scheme and one id (Chrome: 32 letters a–p; Firefox: a UUID): no
 # comma, space, path or port, so two merged ``Origin`` headers can never pass for one.
 _EXTENSION_ORIGIN = re.compile(r"(?:chrome|moz)-extension://[a-z0-9-]{1,64}")

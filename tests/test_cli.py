@@ -200,3 +200,64 @@ def test_identify_refuses_phone_numbers_and_exits_non_zero_for_invalid_numbers(c
 def test_an_ambiguous_all_digit_number_says_how_it_will_be_decided(capsys):
     assert main(["identify", "561000000505"]) == 0
     assert "CJ대한통운 또는 한진택배 — 페이지에 적힌 택배사로 정해요" in capsys.readouterr().out
+
+
+# --- --data-dir never changes a folder that is not only ours (issue 11, point 8) -----------------
+
+
+def test_a_shared_data_dir_keeps_its_mode_and_gets_our_own_folder(tmp_path, capsys):
+    from companion import datadir
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)
+    assert main(["token", "--data-dir", str(shared)]) == 0
+    assert oct(shared.stat().st_mode & 0o7777) == "0o1777"
+    ours = shared / datadir.SUBDIR
+    assert (ours / "token").exists() and oct(ours.stat().st_mode & 0o777) == "0o700"
+    assert capsys.readouterr().out.strip() == (ours / "token").read_text().strip()
+
+
+def test_a_folder_of_another_user_is_not_changed(tmp_path):
+    from companion import datadir
+
+    if os.getuid() != 0:
+        import pytest
+
+        pytest.skip("making a folder another user's needs root")
+    theirs = tmp_path / "theirs"
+    theirs.mkdir(mode=0o755)
+    os.chown(theirs, 12345, 12345)
+    assert datadir.resolve(theirs) == theirs / datadir.SUBDIR
+    info = theirs.stat()
+    assert (info.st_uid, oct(info.st_mode & 0o7777)) == (12345, "0o755")
+
+
+def test_our_name_taken_in_a_shared_folder_is_refused(tmp_path, capsys):
+    from companion import datadir
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir(mode=0o755)
+    (shared / datadir.SUBDIR).symlink_to(elsewhere)
+    assert main(["token", "--data-dir", str(shared), "--lang", "en"]) == 2
+    assert "link" in capsys.readouterr().err
+    assert oct(elsewhere.stat().st_mode & 0o777) == "0o755" and not (elsewhere / "token").exists()
+
+
+def test_a_file_as_data_dir_is_a_clear_error(tmp_path, capsys):
+    path = tmp_path / "file"
+    path.write_text("x")
+    assert main(["token", "--data-dir", str(path)]) == 2
+    assert "폴더가 아니에요" in capsys.readouterr().err
+
+
+def test_a_private_folder_of_ours_becomes_the_owners_alone(tmp_path):
+    from companion import datadir
+
+    mine = tmp_path / "mine"
+    mine.mkdir(mode=0o755)
+    os.chmod(mine, 0o755)
+    assert datadir.resolve(mine) == mine and oct(mine.stat().st_mode & 0o777) == "0o700"

@@ -373,3 +373,35 @@ def test_each_thread_keeps_one_connection_and_close_ends_them_all(app, client, a
         with pytest.raises(sqlite3.ProgrammingError):
             conn.execute("SELECT 1")  # closed
     assert not wal.exists(), "the last connection closed checkpoints and removes the WAL"
+
+
+
+
+def test_export_replaces_a_file_with_a_new_owner_only_one(app, client, auth, tmp_path):
+    seed(client, auth, ("tracking/ko_0404",))
+    out = tmp_path / "history.json"
+    out.write_text("old\n")
+    out.chmod(0o644)
+    assert main(["export", "--data-dir", app.config["DATA_DIR"], "-o", str(out)]) == 0
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
+    assert json.loads(out.read_text())["format"] == store.EXPORT_FORMAT
+
+
+def test_export_never_writes_through_a_link(app, client, auth, tmp_path):
+    seed(client, auth, ("tracking/ko_0404",))
+    target = tmp_path / "someone-elses.txt"
+    target.write_text("keep me\n")
+    target.chmod(0o644)
+    link = tmp_path / "history.json"
+    link.symlink_to(target)
+    assert main(["export", "--data-dir", app.config["DATA_DIR"], "-o", str(link)]) == 0
+    assert target.read_text() == "keep me\n" and oct(target.stat().st_mode & 0o777) == "0o644"
+    assert not link.is_symlink() and oct(link.stat().st_mode & 0o777) == "0o600"
+    assert json.loads(link.read_text())["format"] == store.EXPORT_FORMAT
+
+
+def test_export_to_a_folder_is_a_clear_error(app, tmp_path, capsys):
+    assert main(["export", "--data-dir", app.config["DATA_DIR"], "-o", str(tmp_path), "--lang", "en"]) == 2
+    said = capsys.readouterr().err
+    assert "is a folder" in said and "Traceback" not in said
+    assert main(["export", "--data-dir", app.config["DATA_DIR"], "-o", str(tmp_path / "missing" / "h.json")]) == 2

@@ -11,6 +11,10 @@ With every provider off (the default) nothing is sent, nothing is opened: both r
 
 Order of work: first Cainiao, UNI-PASS and the couriers already known; then, with what is left
 of the budget, UNI-PASS and the courier for the Korean numbers Cainiao has just revealed.
+
+Every capture may ask each provider about at most ``NUMBERS_PER_CAPTURE`` numbers, and all
+captures together at most ``NUMBERS_PER_MINUTE`` a minute: a page script can post a forged
+capture with hundreds of parcels, and each number sent to UNI-PASS carries the user's key.
 """
 
 from __future__ import annotations
@@ -46,9 +50,16 @@ BUDGET_SECONDS = http.BUDGET_SECONDS
 # harnesses that run a real companion, air-gapped machines).
 OFF_SWITCH = "PARCEL_DOCTOR_LIVE_LOOKUPS"
 PARALLEL_PER_PROVIDER = 3  # no service gets more than 3 requests at once from us
+# Numbers one capture may send to one provider (both rounds, cache hits not counted). An order
+# list page holds 10 orders (AliExpress's pageSize), each with at most a Cainiao number and a
+# Korean courier's: 20 covers a real page; a forged one with 300 parcels gets 20 looked up.
+NUMBERS_PER_CAPTURE = 20
+NUMBERS_PER_MINUTE = http.NUMBERS_PER_MINUTE  # per provider, all captures together
 
 __all__ = [
     "BUDGET_SECONDS",
+    "NUMBERS_PER_CAPTURE",
+    "NUMBERS_PER_MINUTE",
     "OFF_SWITCH",
     "PARALLEL_PER_PROVIDER",
     "PROVIDERS",
@@ -67,7 +78,7 @@ class Problem:
     """A provider that gave no (full) answer, said for people in both languages."""
 
     provider: str  # provider id
-    kind: str  # timeout | unreachable | server_error | bad_response | blocked | rate_limited | key_rejected | missing_key | circuit_open | error
+    kind: str  # timeout | unreachable | server_error | bad_response | blocked | rate_limited | key_rejected | missing_key | circuit_open | capped | error
     en: str
     ko: str
 
@@ -134,10 +145,11 @@ def lookup(orders: list[Order], settings, now: datetime, data_dir, *, session=No
     session = session or http.shared_session()
     parcels = [(order, parcel) for order in orders for parcel in order.parcels]
     asked: set[tuple[str, str]] = set()
+    left = {provider.id: NUMBERS_PER_CAPTURE for provider in active}  # numbers still allowed out
     for _ in range(2):  # the second round follows what Cainiao revealed
         if clock.expired:
             break
-        round_answers = _round(active, parcels, asked, settings, now, cache, session, clock, report)
+        round_answers = _round(active, parcels, asked, left, settings, now, cache, session, clock, report)
         if not round_answers:
             break
         _merge(round_answers, report)
@@ -149,7 +161,7 @@ def lookup(orders: list[Order], settings, now: datetime, data_dir, *, session=No
 # --- one round ---------------------------------------------------------------------------------
 
 
-def _round(active, parcels, asked, settings, now, cache, session, clock, report) -> list[ParcelAnswer]:
+def _round(active, parcels, asked, left, settings, now, cache, session, clock, report) -> list[ParcelAnswer]:
     wanted: dict[str, list[str]] = {}  # provider id → numbers, in order
     owners: dict[tuple[str, str], list[tuple[Order, Parcel]]] = {}
     for provider in active:
@@ -175,8 +187,13 @@ def _round(active, parcels, asked, settings, now, cache, session, clock, report)
                 missing.append(number)
         if not missing:
             continue
+        missing = _within_caps(provider, missing, left, report)
+        if not missing:
+            continue
         breaker = http.breaker(provider_id)
         if not breaker.allow():
+            http.quota(provider_id).give_back(len(missing))
+            left[provider_id] += len(missing)
             minutes = max(1, round(breaker.retry_in() / 60))
             en, ko = provider.short_name("en"), provider.short_name("ko")
             if breaker.reason == "rate_limit":
@@ -226,6 +243,21 @@ def _round(active, parcels, asked, settings, now, cache, session, clock, report)
         for order, parcel in owners.get((provider_id, number), []):
             answers.append(ParcelAnswer(order=order, parcel=parcel, result=result))
     return answers
+
+
+def _within_caps(provider: Provider, numbers: list[str], left: dict[str, int], report: LiveReport) -> list[str]:
+    """The first of ``numbers`` this capture and this minute still allow; says so when not all."""
+    allowed = http.quota(provider.id).take(min(len(numbers), left[provider.id]))
+    left[provider.id] -= allowed
+    if allowed < len(numbers):
+        en, ko = provider.short_name("en"), provider.short_name("ko")
+        report._problem(
+            provider,
+            "capped",
+            f"{en}: only {allowed} of {len(numbers)} numbers were looked up (at most {NUMBERS_PER_CAPTURE} a page, {NUMBERS_PER_MINUTE} a minute)",
+            f"{ko}: 번호 {len(numbers)}개 중 {allowed}개만 조회했어요(한 화면에 {NUMBERS_PER_CAPTURE}개, 1분에 {NUMBERS_PER_MINUTE}개까지).",
+        )
+    return numbers[:allowed]
 
 
 def _chunks(provider: Provider, numbers: list[str]) -> list[list[str]]:

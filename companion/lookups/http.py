@@ -6,6 +6,7 @@
   whose first retry has no backoff at all);
 - a :class:`CircuitBreaker` per provider: after 3 failures in a row the provider is left alone
   for a minute (a rate limit: for as long as the service asks, within reason);
+- a :class:`Quota` per provider: at most 60 numbers a minute, whatever the pages ask;
 - a :class:`Budget`: the diagnosis waits at most 3 s for all providers together. Work runs in a
   small thread pool; what is not back when the budget ends is reported as "did not answer" and
   finishes in the background (its answer still lands in the cache for the next diagnosis);
@@ -54,6 +55,13 @@ BREAKER_FAILURES = 3  # failures in a row that open a provider's breaker …
 BREAKER_COOLDOWN = 60.0  # … for this many seconds
 RATE_LIMIT_COOLDOWN = 300.0  # when a 429 names no Retry-After
 RATE_LIMIT_MAX = 3600.0
+# Numbers sent to one provider in any 60 s, all captures together. A shopper reading pages one
+# after another asks for a page's numbers (at most 20, see ``NUMBERS_PER_CAPTURE``) every few
+# seconds at the very most, and the cache answers repeats for 30 minutes: 60 a minute is three
+# full pages. Anything faster is a script posting captures, and the user's UNI-PASS key and
+# the services' patience are not for it.
+NUMBERS_PER_MINUTE = 60
+QUOTA_WINDOW = 60.0
 
 USER_AGENT = f"Mozilla/5.0 (compatible; ParcelDoctor/{__version__}; local companion)"
 
@@ -322,6 +330,41 @@ def breaker(provider_id: str) -> CircuitBreaker:
         return _breakers[provider_id]
 
 
+class Quota:
+    """At most ``limit`` numbers in any ``window`` seconds (a sliding window of send times)."""
+
+    def __init__(self, limit: int = NUMBERS_PER_MINUTE, window: float = QUOTA_WINDOW, clock=time.monotonic):
+        self.limit = limit
+        self.window = window
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._sent: list[float] = []
+
+    def take(self, wanted: int) -> int:
+        """How many of ``wanted`` numbers may go out now (0 to ``wanted``); they are counted."""
+        with self._lock:
+            now = self.clock()
+            self._sent = [t for t in self._sent if t > now - self.window]
+            granted = max(0, min(wanted, self.limit - len(self._sent)))
+            self._sent += [now] * granted
+            return granted
+
+    def give_back(self, count: int) -> None:
+        """Un-count ``count`` numbers taken but not sent (the breaker said no)."""
+        with self._lock:
+            del self._sent[len(self._sent) - min(count, len(self._sent)) :]
+
+
+_quotas: dict[str, Quota] = {}
+
+
+def quota(provider_id: str) -> Quota:
+    with _breakers_lock:
+        if provider_id not in _quotas:
+            _quotas[provider_id] = Quota()
+        return _quotas[provider_id]
+
+
 def rate_limit_cooldown(retry_after_seconds: float | None) -> float:
     if retry_after_seconds is None:
         return RATE_LIMIT_COOLDOWN
@@ -388,11 +431,12 @@ def drain(timeout: float = 30.0) -> bool:
 
 
 def reset() -> None:
-    """Forget breakers and the session (tests)."""
+    """Forget breakers, quotas and the session (tests)."""
     global _session
     drain()
     with _breakers_lock:
         _breakers.clear()
+        _quotas.clear()
     with _session_lock:
         if _session is not None:
             _session.close()

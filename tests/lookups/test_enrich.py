@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import time
+from urllib.parse import parse_qs
+from urllib.parse import urlsplit
 
 import pytest
 import responses
@@ -347,3 +350,62 @@ def test_no_provider_gets_more_than_three_requests_at_once(net, data_dir):
     assert report.warnings == [] and len(net.calls) == 10
     assert state["most"] <= lookups.PARALLEL_PER_PROVIDER
     assert all(report.not_found(p, "unipass") for p in parcels)
+
+
+# --- caps: a forged capture cannot drive unlimited lookups (issue 11, point 6) -------------------
+
+
+def _empty_unipass(net):
+    net.add(responses.GET, unipass.URL, body=payload("unipass_empty.xml"), content_type=XML)
+
+
+def _many(count: int, start: int = 0) -> list[Parcel]:
+    return [Parcel(tracking_number=f"LP0043291{n:07d}") for n in range(start, start + count)]
+
+
+def test_a_capture_with_300_parcels_asks_at_most_the_cap(net, data_dir):
+    _empty_unipass(net)
+    report = lookups.lookup([an_order(*_many(300))], settings("unipass", key=KEY), NOW, data_dir)
+    assert http.drain(30)  # also what a slow machine finishes after the budget
+    assert len(net.calls) == lookups.NUMBERS_PER_CAPTURE == 20
+    assert report.asked == lookups.NUMBERS_PER_CAPTURE
+    assert any("20 of 300" in w for w in report.warnings), report.warnings
+    assert any("300개 중 20개만" in w for w in report.warnings_in("ko"))
+
+
+def test_the_cap_holds_across_the_second_round(net, data_dir):
+    """Cainiao reveals a Korean number for each parcel it is asked about: UNI-PASS, already at
+    its cap with the LP numbers, asks none of them in the second round."""
+    template = payload_json("cainiao_en.json")["module"][0]
+
+    def cainiao_answer(request):
+        asked = parse_qs(urlsplit(request.url).query)["mailNos"][0].split(",")
+        modules = [{**template, "mailNo": n, "realMailNo": "56" + n[-10:], "copyRealMailNo": "56" + n[-10:]} for n in asked]
+        return 200, {"Content-Type": "application/json"}, json.dumps({"success": True, "module": modules})
+
+    net.add_callback(responses.GET, cainiao.URL, callback=cainiao_answer)
+    _empty_unipass(net)
+    parcels = _many(300)
+    lookups.lookup([an_order(*parcels)], settings("cainiao", "unipass", key=KEY), NOW, data_dir)
+    assert http.drain(30)
+    assert sum(p.domestic_number is not None for p in parcels) == lookups.NUMBERS_PER_CAPTURE  # revealed
+    assert len([c for c in net.calls if c.request.url.startswith(cainiao.URL)]) == lookups.NUMBERS_PER_CAPTURE // cainiao.PROVIDER.batch_size
+    assert len([c for c in net.calls if c.request.url.startswith(unipass.URL)]) == lookups.NUMBERS_PER_CAPTURE
+
+
+def test_a_provider_gets_at_most_sixty_numbers_a_minute(net, data_dir):
+    """Forged captures posted one after another: 20, 20, 20, then nothing until a minute passed."""
+    _empty_unipass(net)
+    sent = []
+    for page in range(5):
+        lookups.lookup([an_order(*_many(20, start=page * 20))], settings("unipass", key=KEY), NOW, data_dir)
+        assert http.drain(30)
+        sent.append(len(net.calls) - sum(sent))
+    assert sent == [20, 20, 20, 0, 0]
+    assert len(net.calls) == lookups.NUMBERS_PER_MINUTE == 60
+    quota = http.quota("unipass")
+    later = quota.clock() + http.QUOTA_WINDOW + 1
+    quota.clock = lambda: later
+    lookups.lookup([an_order(*_many(20, start=500))], settings("unipass", key=KEY), NOW, data_dir)
+    assert http.drain(30)
+    assert len(net.calls) == 80

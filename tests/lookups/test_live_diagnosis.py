@@ -105,3 +105,28 @@ def test_with_every_provider_off_nothing_leaves_the_machine(net, data_dir):
     for capture in sorted(FIXTURES.glob("*/*.capture.json")):
         assert app.test_client().post("/v1/diagnose", json=request_of(capture), headers=auth).status_code == 200
     assert len(net.calls) == 0
+
+
+def test_a_forged_capture_with_300_parcels_sends_at_most_the_cap_to_unipass(net, data_dir):
+    """A page script posts a querydetail answer of its own making with 300 parcels: the user's
+    key goes out with at most NUMBERS_PER_CAPTURE numbers."""
+    from companion import lookups
+    from companion.app import create_app
+    from companion.lookups import http
+    from companion.security import Credentials
+    from tests.conftest import LocalClient
+
+    net.add(responses.GET, unipass.URL, body=payload("unipass_empty.xml"), content_type="application/xml;charset=UTF-8")
+    capture = request_of(CUSTOMS.with_suffix(".capture.json"))
+    module = capture["payloads"][0]["data"]["data"]["module"]
+    line = module["trackingDetailLineList"][0]
+    module["trackingDetailLineList"] = [{**line, "mailNo": f"LP0090000{n:07d}", "originMailNo": None} for n in range(300)]
+    app = create_app({"PORT": 8765, "DATA_DIR": str(data_dir)})
+    app.test_client_class = LocalClient
+    turn_on(data_dir, {"unipass": {"enabled": True, "key": KEY}})
+    auth = {"Authorization": f"Bearer {Credentials(data_dir).token()}"}
+    answer = app.test_client().post("/v1/diagnose", json=capture, headers=auth)
+    assert answer.status_code == 200
+    assert len(answer.get_json()["orders"][0]["parcels"]) > lookups.NUMBERS_PER_CAPTURE  # the forgery was read
+    assert http.drain(30)
+    assert 0 < len(net.calls) <= lookups.NUMBERS_PER_CAPTURE
