@@ -17,10 +17,6 @@ from companion import rules
 from companion.dates import now_kst
 from companion.dates import KST
 from companion.parsing.base import Capture
-from companion.store import HISTORY_SOURCE
-from companion.store import TRACKING_SOURCES
-
-_TRACKING_SOURCES = TRACKING_SOURCES | {HISTORY_SOURCE}  # or known from an earlier tracking page
 
 
 def diagnose(capture: Capture, lang: str = "ko", store=None, data_dir=None) -> dict:
@@ -39,10 +35,7 @@ def diagnose(capture: Capture, lang: str = "ko", store=None, data_dir=None) -> d
         page.warnings.extend(live.warnings_in(lang))
     results = []
     for order in page.orders:
-        tracking_seen = bool(_TRACKING_SOURCES.intersection(order.sources))
-        case = rules.build_case(
-            order, capture.captured_at, tracking_seen=tracking_seen, first_seen=first_seen.get(id(order)), live=live
-        )
+        case = rules.build_case(order, capture.captured_at, first_seen=first_seen.get(id(order)), live=live)
         results.append((case, rules.evaluate(case)))
     answer = report.response(page, results, lang)
     if store is not None:

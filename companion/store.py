@@ -27,12 +27,11 @@ from companion.models import Event
 from companion.models import Order
 from companion.models import Page
 from companion.models import Parcel
+from companion.models import Tracking
 
 log = logging.getLogger(__name__)
 
-HISTORY_SOURCE = "history: tracking"
-# The sources (Order.sources) that mean the order's tracking itself was read.
-TRACKING_SOURCES = frozenset({"tracking page", "tracking JSON", "Cainiao JSON"})
+HISTORY_SOURCE = "history: tracking"  # evidence only: Order.tracking says what it means
 _CHUNK = 500  # order ids per query (SQLite allows at least 999 parameters)
 
 # Each migration runs once, in order; the schema version is the number applied.
@@ -168,6 +167,7 @@ class History:
                 return None
             if not order.parcels and row["tracking_seen"]:
                 order.parcels = self._parcels(conn, order.order_id, now)
+                order.tracking = max(order.tracking, Tracking.REMEMBERED)
                 order.sources.append(HISTORY_SOURCE)
             for parcel in order.parcels:
                 parcel.events = [self._first_seen(conn, order.order_id, parcel, e) for e in parcel.events]
@@ -268,7 +268,7 @@ class History:
                 raise
 
     def _record_order(self, conn, item: dict, order: Order, seen: str) -> None:
-        tracking = int(bool(TRACKING_SOURCES.intersection(order.sources)))
+        tracking = int(order.tracking is Tracking.READ)
         conn.execute(
             """
             INSERT INTO orders (order_id, status, status_text, ordered_on, tracking_seen, diagnosis, parcels, first_seen, last_seen)
@@ -294,7 +294,7 @@ class History:
                 seen,
             ),
         )
-        if HISTORY_SOURCE in order.sources:
+        if order.tracking is Tracking.REMEMBERED:
             return  # the parcels came from here; writing them back would change nothing
         for parcel in order.parcels:
             number = parcel.tracking_number or ""

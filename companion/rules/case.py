@@ -64,8 +64,12 @@ class Case:
     now: datetime
     parcels: list[ParcelFacts]
     thresholds: dict = field(default_factory=lambda: dict(THRESHOLDS))
-    tracking_seen: bool = False  # a tracking page or payload was read for this order
     first_seen: date | None = None  # from the history store: when we first saw this order
+
+    @property
+    def tracking_seen(self) -> bool:
+        """A tracking page or payload was read for this order, now or before."""
+        return self.order.tracking_seen
 
     @property
     def today(self) -> date:
@@ -103,15 +107,12 @@ class Case:
         return self.thresholds[name]
 
 
-def build_case(
-    order: Order, now: datetime, tracking_seen: bool = False, first_seen: date | None = None, live=None
-) -> Case:
+def build_case(order: Order, now: datetime, first_seen: date | None = None, live=None) -> Case:
     """Work out the facts of every parcel of ``order``; ``live`` is the live lookups' report."""
     return Case(
         order=order,
         now=now,
         parcels=[parcel_facts(p, now, _not_found_by(live, p)) for p in order.parcels],
-        tracking_seen=tracking_seen,
         first_seen=first_seen,
     )
 
