@@ -37,7 +37,6 @@ from companion.jsonwalk import as_text
 from companion.jsonwalk import dig
 
 URL = "https://global.cainiao.com/global/detail.json"
-_S10 = re.compile(r"^[A-Z]{2}\d{9}[A-Z]{2}$")
 _BOT_WALL = re.compile(r"punish|captcha|x5secdata|nocaptcha|slide to verify|_____tmd_____", re.I)
 _RATE_WORDS = re.compile(r"limit|frequen|too many|busy", re.I)
 
@@ -66,10 +65,10 @@ class Cainiao(Provider):
 
     @staticmethod
     def _ours(number: str) -> bool:
-        if _S10.match(number):
-            return True
+        """Cainiao's own numbers (LP…, SWX…) and the postal S10 numbers it follows, as the
+        number registry reads them."""
         identity = registry.identify(number)
-        return identity.valid and any(c.id == "cainiao" for c in identity.carriers)
+        return identity.valid and any(c.id == "cainiao" or c.kind == "postal" for c in identity.carriers)
 
     def fetch(self, numbers: list[str], session, timeout: Timeout, context: Context | None = None) -> dict[str, LiveResult]:
         asked = [registry.normalize(n) for n in numbers][: self.batch_size]

@@ -42,7 +42,6 @@ class CJLogistics(Courier):
         "en": "Sends only the Korean waybill number to CJ Logistics at www.cjlogistics.com.",
     }
     host = "www.cjlogistics.com"
-    number_pattern = re.compile(r"^\d{10}(?:\d{2})?$")
 
     def fetch(self, numbers: list[str], session, timeout: Timeout, context: Context | None = None) -> dict[str, LiveResult]:
         results = {}

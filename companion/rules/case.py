@@ -25,7 +25,6 @@ THRESHOLDS = {
     for key, entry in json.loads(Path(__file__).with_name("thresholds.json").read_text(encoding="utf-8")).items()
     if not key.startswith("_")
 }
-_DIGITS_DOMESTIC = range(10, 15)  # a 10–14 digit number is a Korean courier's (carriers.md §1.4)
 
 
 @dataclass
@@ -131,7 +130,7 @@ def parcel_facts(parcel: Parcel, now: datetime, not_found_by: tuple[str, ...] = 
     newest = parcel.events[0] if parcel.events else None
     named = [e.milestone for e in parcel.events]
     dated = sorted((e for e in parcel.events if e.known_since), key=lambda e: e.known_since, reverse=True)
-    domestic_carrier, domestic_number = _domestic(parcel, identity)
+    domestic_carrier, domestic_number = numbers.domestic_leg(parcel.tracking_number, parcel.domestic_number, parcel.carrier_name)
     stage = milestones.stage_of(newest.milestone) if newest else ("info_received" if parcel.tracking_number else "unknown")
     if stage == "unknown" and newest is not None:
         stage = "in_transit" if any(m in milestones.CARRIER_EVENTS for m in named) else "info_received"
@@ -181,27 +180,6 @@ def _customs_since(events: list[Event]) -> date | None:
         else:
             break
     return since
-
-
-def _domestic(parcel: Parcel, identity) -> tuple:
-    """The Korean courier that took over, and its number.
-
-    Three sources, as AliExpress shows them to Korean buyers (aliexpress-pages.md §4.2): the
-    last-mile number in ``logisticsCpInfo``; ``mailNo`` itself being a 10–14 digit courier
-    number (seen with cpName "Hanjin" and "CJ"); or Cainiao's ``realMailNo``.
-    """
-    number = parcel.domestic_number
-    if not number and parcel.tracking_number and parcel.tracking_number.isdigit() and len(parcel.tracking_number) in _DIGITS_DOMESTIC:
-        number = parcel.tracking_number
-    if not number:
-        return None, None
-    named = numbers.carrier_for_name(parcel.carrier_name) if parcel.carrier_name else None
-    if named is not None and named.kind == "kr_courier":
-        return named, number
-    couriers = [c for c in numbers.identify(number, parcel.carrier_name).carriers if c.kind == "kr_courier"]
-    if len(couriers) == 1:
-        return couriers[0], number
-    return named, number
 
 
 def future_limit(now: datetime) -> datetime:
