@@ -23,10 +23,6 @@ from companion.dates import KST
 from companion.parsing.base import Capture
 from companion.rules.case import steady_span
 from companion.scrub import scrub_event
-from companion.store import HISTORY_SOURCE
-from companion.store import TRACKING_SOURCES
-
-_TRACKING_SOURCES = TRACKING_SOURCES | {HISTORY_SOURCE}  # or known from an earlier tracking page
 
 
 @dataclass(frozen=True)
@@ -73,15 +69,7 @@ def examine(capture: Capture, lang: str = "ko", store=None, data_dir=None, pages
         page.warnings.append(f"{understood.CODE}: " + "; ".join(reason.en for reason in verdict.reasons))
     results = []
     for order in page.orders + unread:
-        tracking_seen = bool(_TRACKING_SOURCES.intersection(order.sources))
-        case = rules.build_case(
-            order,
-            capture.captured_at,
-            tracking_seen=tracking_seen,
-            first_seen=first_seen.get(id(order)),
-            live=live,
-            history=history,
-        )
+        case = rules.build_case(order, capture.captured_at, first_seen=first_seen.get(id(order)), live=live, history=history)
         # What could not be read gets no confident cause, only "this page seems to have changed".
         findings = [understood.the_finding(verdict)] if id(order) in unread_ids or verdict.tracking_unread else rules.evaluate(case)
         results.append((case, findings))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
 from datetime import datetime
+from enum import IntEnum
 
 ORDER_STATUSES = (
     "awaiting_payment",
@@ -78,6 +79,15 @@ class Parcel:
         self.events = dated + undated
 
 
+class Tracking(IntEnum):
+    """Whether an order's tracking was seen: what "not checked yet" turns on. Ordered, so that
+    merging two readings keeps the more direct one."""
+
+    NOT_SEEN = 0
+    REMEMBERED = 1  # its parcels come from an earlier tracking reading, kept by the history store
+    READ = 2  # this capture holds its tracking page or tracking JSON
+
+
 @dataclass
 class Order:
     """One order as one page (or payload) shows it."""
@@ -94,7 +104,12 @@ class Order:
     item_title: str | None = None  # the first item's name, for the dashboard
     has_tracking_link: bool = False
     buttons: list[str] = field(default_factory=list)  # button kinds: "tracking", "pay", "dispute" …
-    sources: list[str] = field(default_factory=list)  # where the facts came from, for evidence
+    sources: list[str] = field(default_factory=list)  # where the facts came from, for evidence only
+    tracking: Tracking = Tracking.NOT_SEEN
+
+    @property
+    def tracking_seen(self) -> bool:
+        return self.tracking is not Tracking.NOT_SEEN
 
     def merge(self, other: "Order") -> None:
         """Fill what this order lacks from another reading of the same order."""
@@ -111,6 +126,7 @@ class Order:
         self.protection_until = self.protection_until or other.protection_until
         self.item_title = self.item_title or other.item_title
         self.has_tracking_link = self.has_tracking_link or other.has_tracking_link
+        self.tracking = max(self.tracking, other.tracking)
         for kind in other.buttons:
             if kind not in self.buttons:
                 self.buttons.append(kind)

@@ -42,12 +42,11 @@ from companion.models import Event
 from companion.models import Order
 from companion.models import Page
 from companion.models import Parcel
+from companion.models import Tracking
 
 log = logging.getLogger(__name__)
 
-HISTORY_SOURCE = "history: tracking"
-# The sources (Order.sources) that mean the order's tracking itself was read.
-TRACKING_SOURCES = frozenset({"tracking page", "tracking JSON", "Cainiao JSON"})
+HISTORY_SOURCE = "history: tracking"  # evidence only: Order.tracking says what it means
 _CHUNK = 500  # order ids per query (SQLite allows at least 999 parameters)
 PAGE_CACHE_KB = 256  # per connection (one per thread)
 FLUSH_SECONDS = 2.0  # a "last seen"-only update is on disk at most this long after its answer
@@ -356,6 +355,7 @@ class History:
                 return None
             if not order.parcels and row["tracking_seen"]:
                 order.parcels = self._parcels(conn, order.order_id, now)
+                order.tracking = max(order.tracking, Tracking.REMEMBERED)
                 order.sources.append(HISTORY_SOURCE)
             for parcel in order.parcels:
                 parcel.events = [self._first_seen(conn, order.order_id, parcel, e) for e in parcel.events]
@@ -496,7 +496,7 @@ class History:
     def _record_order(self, conn, item: dict, order: Order, seen: str) -> int:
         """Write one order where anything but "last seen" changed; the number of undated
         events new to the store."""
-        tracking = int(bool(TRACKING_SOURCES.intersection(order.sources)))
+        tracking = int(order.tracking is Tracking.READ)
         conn.execute(
             """
             INSERT INTO orders (order_id, status, status_text, ordered_on, tracking_seen, diagnosis, parcels, first_seen, last_seen,
@@ -536,7 +536,7 @@ class History:
                 item.get("shipping_service"),
             ),
         )
-        if HISTORY_SOURCE in order.sources:
+        if order.tracking is Tracking.REMEMBERED:
             return 0  # the parcels came from here; writing them back would change nothing
         undated = 0
         for parcel in order.parcels:

@@ -201,12 +201,13 @@ def test_the_source_of_a_live_event_survives_a_restart(tmp_path):
     from companion.models import Order
     from companion.models import Page
     from companion.models import Parcel
+    from companion.models import Tracking
     from companion import dates
 
     history = store.History(tmp_path / "h.sqlite3")
     now = dates.parse_iso("2026-09-30T10:00:00+09:00")
     event = Event(time=now, text="반출신고", milestone="handover", source="UNI-PASS")
-    order = Order(order_id="8215000000000404", parcels=[Parcel(tracking_number="SWX900000000000000404", events=[event])], sources=["tracking JSON"])
+    order = Order(order_id="8215000000000404", parcels=[Parcel(tracking_number="SWX900000000000000404", events=[event])], sources=["tracking JSON"], tracking=Tracking.READ)
     item = {"order_id": order.order_id, "status": "unknown", "status_text": "", "ordered_on": None, "parcels": [], "diagnosis": {}}
     history.record({"orders": [item]}, Page(orders=[order]), now)
     again = store.History(tmp_path / "h.sqlite3")

@@ -335,7 +335,7 @@ def _merge(answers: list[ParcelAnswer], report: LiveReport) -> None:
 def _may_name(parcel: Parcel, name: str) -> bool:
     """Cainiao's ``destCpInfo`` names the parcel's carrier when the page named none, or named
     one that is not a Korean courier ("AliExpress Selection Standard") while Cainiao's is."""
-    from companion.lookups._courier import korean_courier
+    from companion.numbers import korean_courier
 
     if not parcel.carrier_name:
         return True

@@ -31,46 +31,18 @@ from companion.lookups.base import scrub
 from companion.models import Event
 from companion.models import Parcel
 
-_DOMESTIC_DIGITS = range(10, 15)
 _BOT_WALL = re.compile(r"captcha|자동\s*입력\s*방지|비정상적인\s*접근|access denied|request rejected", re.I)
-
-
-_NAME_PARTS = re.compile(r"[()\[\]/,·|]+")
-
-
-def korean_courier(name: str | None):
-    """The Korean courier a printed name means ("CJ대한통운", "Hanjin", "CJ대한통운(CJ Logistics)"),
-    or None."""
-    if not name:
-        return None
-    for candidate in [name, *_NAME_PARTS.split(name)]:
-        carrier = registry.carrier_for_name(candidate.strip()) if candidate.strip() else None
-        if carrier is not None and carrier.kind == "kr_courier":
-            return carrier
-    return None
 
 
 def domestic(parcel: Parcel) -> tuple[str | None, str | None]:
     """(courier id, number) of the parcel's Korean leg, as far as it is known."""
-    number = registry.extract(parcel.domestic_number)
-    tracking = registry.extract(parcel.tracking_number) or ""
-    if not number and tracking.isdigit() and len(tracking) in _DOMESTIC_DIGITS:
-        number = tracking
-    if not number:
-        return None, None
-    named = korean_courier(parcel.carrier_name)
-    if named is not None:
-        return named.id, number
-    couriers = [c for c in registry.identify(number).carriers if c.kind == "kr_courier"]
-    if len(couriers) == 1:
-        return couriers[0].id, number
-    return None, number
+    courier, number = registry.domestic_leg(parcel.tracking_number, parcel.domestic_number, parcel.carrier_name)
+    return (courier.id if courier else None), number
 
 
 class Courier(Provider):
-    """A Korean courier: one number a call, events in Korean."""
-
-    number_pattern: re.Pattern = re.compile(r"^\d{10,14}$")
+    """A Korean courier: one number a call, events in Korean. Its id is its id in the number
+    registry, which says whether a number is one of its own."""
 
     def numbers(self, parcel: Parcel) -> list[str]:
         if newest_milestone(parcel) in DONE_MILESTONES:
@@ -81,7 +53,7 @@ class Courier(Provider):
         return [number]
 
     def valid(self, number: str) -> bool:
-        return bool(self.number_pattern.match(number))
+        return registry.is_number_of(number, self.id)
 
     def result(self, number: str, events: list[Event], not_found: bool = False) -> LiveResult:
         result = LiveResult(provider=self.id, number=number, events=events, not_found=not_found).sort()

@@ -55,7 +55,6 @@ class CJLogistics(Courier):
         "en": "Sends only the Korean waybill number to CJ Logistics at trace.cjlogistics.com (or www.cjlogistics.com when that fails).",
     }
     host = "trace.cjlogistics.com"
-    number_pattern = re.compile(r"^\d{10}(?:\d{2})?$")
 
     def fetch(self, numbers: list[str], session, timeout: Timeout, context: Context | None = None) -> dict[str, LiveResult]:
         results = {}

@@ -36,7 +36,6 @@ class KoreaPost(Courier):
         "en": "Sends only the Korean registered number to Korea Post at service.epost.go.kr.",
     }
     host = "service.epost.go.kr"
-    number_pattern = re.compile(r"^\d{13}$")
 
     def fetch(self, numbers: list[str], session, timeout: Timeout, context: Context | None = None) -> dict[str, LiveResult]:
         results = {}

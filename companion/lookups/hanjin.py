@@ -38,7 +38,6 @@ class Hanjin(Courier):
         "en": "Sends only the Korean waybill number to Hanjin at www.hanjin.com.",
     }
     host = "www.hanjin.com"
-    number_pattern = re.compile(r"^(?:\d{10}|\d{12}|\d{14})$")
 
     def fetch(self, numbers: list[str], session, timeout: Timeout, context: Context | None = None) -> dict[str, LiveResult]:
         results = {}

@@ -4,7 +4,8 @@ code), ``GODS_STAT_NM`` (its name), ``SCAN_YMD`` "yyyyMMdd", ``SCAN_TME`` "HHmms
 unknown), ``BRNSHP_NM`` (branch) and ``STATUS`` (a sentence). ``errorCd`` "0" with no events
 means not found. Staff names and phones (``EMP_NM``, ``EMP_TEL``) are never kept.
 
-Lotte numbers are 12 digits whose first 11, mod 7, give the 12th (S3).
+Lotte numbers are 12 digits whose first 11, mod 7, give the 12th (S3): the number registry's
+``kr.lotte`` format checks that before a number is sent.
 
 When the JSON endpoint gives no usable answer, the public page
 ``www.lotteglogis.com/home/reservation/tracking/linkView?InvNo=…`` is read instead (its real
@@ -49,9 +50,6 @@ class Lotte(Courier):
         "en": "Sends only the Korean waybill number to Lotte Global Logistics at ftr.alps.llogis.com (or www.lotteglogis.com when that fails).",
     }
     host = "ftr.alps.llogis.com"
-
-    def valid(self, number: str) -> bool:
-        return len(number) == 12 and number.isascii() and number.isdigit() and int(number[:11]) % 7 == int(number[11])
 
     def fetch(self, numbers: list[str], session, timeout: Timeout, context: Context | None = None) -> dict[str, LiveResult]:
         now = context.now if context else dates.now_kst()

@@ -323,6 +323,18 @@ def _why_valid(chosen: list[_Match]) -> str:
     return "; ".join(parts)
 
 
+def shapes_of(raw: str) -> tuple[Carrier, ...]:
+    """Every carrier one of whose formats ``raw`` has the shape of, check digits aside."""
+    return tuple(m.carrier for m in _best_per_carrier(_matches(normalize(raw), _data())))
+
+
+def is_number_of(raw: str, carrier_id: str) -> bool:
+    """Whether ``raw`` is a well-formed number of that carrier: one of its formats fits, with its
+    check digit and country code (what a live lookup asks before it sends a number anywhere)."""
+    identity = identify(raw, hint=carrier_id)
+    return identity.valid and bool(identity.carriers) and identity.carriers[0].id == carrier_id
+
+
 def identify(raw: str, hint: str | None = None) -> Identification:
     """Candidates and validity for one number; ``hint`` is the carrier name the page prints.
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from companion.models import Order
 from companion.models import Page
+from companion.models import Tracking
 from companion.parsing import payloads
 from companion.parsing.base import Capture
 from companion.parsing.base import make_soup
@@ -69,6 +70,7 @@ def parse(capture: Capture) -> Page:
     except Exception:
         log.exception("the %s parser failed; the diagnosis is partial", parser.kind)
         page.warnings.append(f"the {parser.kind} page could not be read completely")
+    _read_as(parser.kind, page.orders)
     _read_payloads(capture, page)
     page.orders = _merged(page)
     return page
@@ -108,7 +110,7 @@ def _read_payloads(capture: Capture, page: Page) -> None:
             page.warnings.append(f"payload {index} ({str(api)[:60]}) is not one we read")
             continue
         try:
-            page.orders.extend(reader.read(body, ctx))
+            page.orders.extend(_read_as(_KIND_OF_READER[reader], reader.read(body, ctx)))
         except Exception:
             log.exception("payload %d could not be read", index)
             page.warnings.append(f"payload {index} could not be read completely")
@@ -116,6 +118,15 @@ def _read_payloads(capture: Capture, page: Page) -> None:
         if page.kind == "generic" and not capture.html:
             page.kind = _KIND_OF_READER[reader]
             page.site = "aliexpress"
+
+
+def _read_as(kind: str, orders: list[Order]) -> list[Order]:
+    """The one place that says an order's tracking was read: a tracking page, or a tracking
+    payload (querydetail, Cainiao), held it."""
+    if kind == "tracking":
+        for order in orders:
+            order.tracking = Tracking.READ
+    return orders
 
 
 def _merged(page: Page) -> list[Order]:
@@ -134,7 +145,7 @@ def _merged(page: Page) -> list[Order]:
         for parcel in order.parcels:
             target = _owner(orders, parcel.tracking_number)
             if target is not None:
-                holder = Order(order_id=target.order_id, parcels=[parcel], sources=order.sources)
+                holder = Order(order_id=target.order_id, parcels=[parcel], sources=order.sources, tracking=order.tracking)
                 target.merge(holder)
             elif parcel.tracking_number and parcel.tracking_number not in page.loose_numbers:
                 page.loose_numbers.append(parcel.tracking_number)

@@ -77,12 +77,16 @@ class Narrowing:
 
     ``keep(name, attrs)`` is asked about every element outside a kept one: a yes builds it with
     everything under it, except the elements ``skip(name, attrs)`` names, which are left out with
-    everything under them. Text outside kept elements, and text that is only whitespace (which
-    :func:`text_of` folds away anyway), is not built either.
+    everything under them, and the ones ``unwrap(name, attrs)`` names, which are left out while
+    what they hold is built in their place (wrappers the parser never looks for; their strings
+    stay separate strings, so :func:`text_of` of anything above reads the same). Text outside
+    kept elements, and text that is only whitespace (which :func:`text_of` folds away anyway), is
+    not built either.
     """
 
     keep: Callable[[str, dict], bool]
     skip: Callable[[str, dict], bool] = lambda name, attrs: False
+    unwrap: Callable[[str, dict], bool] = lambda name, attrs: False
 
 
 class PageParser:
@@ -133,8 +137,8 @@ class _NarrowBuilder(LXMLTreeBuilder):
 
     def __init__(self, narrowing: Narrowing):
         super().__init__()
-        self._keep, self._skip = narrowing.keep, narrowing.skip
-        self._depth = 0  # open elements of the kept part we are in; 0: outside every kept part
+        self._keep, self._skip, self._unwrap = narrowing.keep, narrowing.skip, narrowing.unwrap
+        self._open: list[bool] = []  # the open elements of the kept part we are in: built or unwrapped
         self._skipping = 0  # open elements of a skipped part
         self._text: list[str] = []
 
@@ -142,38 +146,41 @@ class _NarrowBuilder(LXMLTreeBuilder):
         if self._skipping:
             self._skipping += 1
             return
-        if self._depth:
+        if self._open:
             if self._skip(tag, attrs):
                 self._skipping = 1
+                return
+            self._flush()
+            if self._unwrap(tag, attrs):
+                self._open.append(False)
                 return
         elif tag == "template":
             self._skipping = 1  # inert markup: the whole reading keeps none of its text either
             return
         elif not self._keep(tag, attrs):
             return
-        self._depth += 1
-        self._flush()
+        self._open.append(True)
         super().start(tag, attrs, nsmap)
 
     def end(self, tag):
         if self._skipping:
             self._skipping -= 1
-        elif self._depth:
-            self._depth -= 1
+        elif self._open:
             self._flush()
-            super().end(tag)
+            if self._open.pop():
+                super().end(tag)
 
     def data(self, content):
-        if self._depth and not self._skipping:
+        if self._open and not self._skipping:
             self._text.append(content)
 
     def comment(self, text):
-        if self._depth and not self._skipping:
+        if self._open and not self._skipping:
             self._flush()
             super().comment(text)
 
     def pi(self, target, data):
-        if self._depth and not self._skipping:
+        if self._open and not self._skipping:
             self._flush()
             super().pi(target, data)
 

@@ -32,14 +32,16 @@ _ID_LABEL = re.compile(r"(?:주문\s*(?:ID|번호)|order\s*(?:id|no\.?|number)|r
 
 
 # What the list reading builds: the order cards (the old page's rows) and the inline scripts (the
-# embedded page-1 JSON); inside a card, not the product rows, the store line, the prices and
-# icons, which no reading looks at.
+# embedded page-1 JSON); inside a card, not the product rows, the store line, the prices, icons
+# and copy buttons, which no reading looks at, nor (their contents aside) the wrappers around
+# the header's right side and the buttons and the plain spans around button labels.
 _CARD = "order-item"
 _OLD_ROW = "order-item-wraper"  # sic: the old page's spelling
 _NOT_READ_IN_CARD = re.compile(
     r"(?:^|\s)(?:order-item-content-body|order-item-content-img(?:-list)?|order-item-store|order-item-content-opt-price"
-    r"|es--wrap|comet-icon)(?:\s|--|$)"
+    r"|order-item-header-right-copy|es--wrap|comet-icon)(?:\s|--|$)"
 )
+_WRAPPERS = frozenset({"order-item-header-right", "order-item-content", "order-item-content-opt", "order-item-btns-wrap"})
 
 
 def _keep(name: str, attrs: dict) -> bool:
@@ -51,9 +53,15 @@ def _skip(name: str, attrs: dict) -> bool:
     return bool(value) and _NOT_READ_IN_CARD.search(value) is not None
 
 
+def _unwrap(name: str, attrs: dict) -> bool:
+    if name == "span":
+        return not attrs  # a bare span: only its text counts
+    return name == "div" and attrs.get("class") in _WRAPPERS
+
+
 class OrderListParser(PageParser):
     kind = "order_list"
-    narrowing = Narrowing(keep=_keep, skip=_skip)
+    narrowing = Narrowing(keep=_keep, skip=_skip, unwrap=_unwrap)
 
     def matches_url(self, capture: Capture) -> bool:
         path = capture.path

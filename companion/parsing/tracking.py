@@ -164,13 +164,13 @@ def _domestic_from_text(parcels: list[Parcel], text: str) -> None:
     """The Korean courier's number printed beside the main one ("운송장 번호: 561000000505 … CJ").
 
     The block that shows it has no class the references name, so it is found by its words: a
-    second labelled number of 10–14 digits, and the one Korean courier named around it.
+    second labelled number that is a Korean courier's, and the one Korean courier named around it.
     """
     known = {n for p in parcels for n in (p.tracking_number, p.origin_number) if n}
     others = []
     for match in _NUMBER_LABEL.finditer(text):
         number = numbers.extract(match.group(1)) or ""
-        if number not in known and number.isdigit() and 10 <= len(number) <= 14 and number not in others:
+        if number not in known and numbers.is_korean_courier_number(number) and number not in others:
             others.append(number)
     waiting = [p for p in parcels if p.tracking_number and not p.domestic_number]
     if len(others) != 1 or len(waiting) != 1:

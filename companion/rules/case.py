@@ -27,7 +27,6 @@ THRESHOLDS = {
     for key, entry in json.loads(Path(__file__).with_name("thresholds.json").read_text(encoding="utf-8")).items()
     if not key.startswith("_")
 }
-_DIGITS_DOMESTIC = range(10, 15)  # a 10–14 digit number is a Korean courier's (carriers.md §1.4)
 
 
 @dataclass
@@ -66,9 +65,13 @@ class Case:
     now: datetime
     parcels: list[ParcelFacts]
     thresholds: dict = field(default_factory=lambda: dict(THRESHOLDS))
-    tracking_seen: bool = False  # a tracking page or payload was read for this order
     first_seen: date | None = None  # from the history store: when we first saw this order
     history: dict = field(default_factory=dict)  # the user's order-to-delivery days per shipping method
+
+    @property
+    def tracking_seen(self) -> bool:
+        """A tracking page or payload was read for this order, now or before."""
+        return self.order.tracking_seen
 
     @property
     def today(self) -> date:
@@ -150,16 +153,13 @@ class Case:
         return self.thresholds[name]
 
 
-def build_case(
-    order: Order, now: datetime, tracking_seen: bool = False, first_seen: date | None = None, live=None, history=None
-) -> Case:
+def build_case(order: Order, now: datetime, first_seen: date | None = None, live=None, history=None) -> Case:
     """Work out the facts of every parcel of ``order``; ``live`` is the live lookups' report,
     ``history`` the user's delivered days per shipping method (the history store's)."""
     return Case(
         order=order,
         now=now,
         parcels=[parcel_facts(p, now, _not_found_by(live, p)) for p in order.parcels],
-        tracking_seen=tracking_seen,
         first_seen=first_seen,
         history=history or {},
     )
@@ -179,7 +179,7 @@ def parcel_facts(parcel: Parcel, now: datetime, not_found_by: tuple[str, ...] = 
     newest = parcel.events[0] if parcel.events else None
     named = [e.milestone for e in parcel.events]
     dated = sorted((e for e in parcel.events if e.known_since), key=lambda e: e.known_since, reverse=True)
-    domestic_carrier, domestic_number = _domestic(parcel, identity)
+    domestic_carrier, domestic_number = numbers.domestic_leg(parcel.tracking_number, parcel.domestic_number, parcel.carrier_name)
     stage = milestones.stage_of(newest.milestone) if newest else ("info_received" if parcel.tracking_number else "unknown")
     if stage == "unknown" and newest is not None:
         stage = "in_transit" if any(m in milestones.CARRIER_EVENTS for m in named) else "info_received"
@@ -230,27 +230,6 @@ def _customs_since(events: list[Event]) -> date | None:
         else:
             break
     return since
-
-
-def _domestic(parcel: Parcel, identity) -> tuple:
-    """The Korean courier that took over, and its number.
-
-    Three sources, as AliExpress shows them to Korean buyers (aliexpress-pages.md §4.2): the
-    last-mile number in ``logisticsCpInfo``; ``mailNo`` itself being a 10–14 digit courier
-    number (seen with cpName "Hanjin" and "CJ"); or Cainiao's ``realMailNo``.
-    """
-    number = parcel.domestic_number
-    if not number and parcel.tracking_number and parcel.tracking_number.isdigit() and len(parcel.tracking_number) in _DIGITS_DOMESTIC:
-        number = parcel.tracking_number
-    if not number:
-        return None, None
-    named = numbers.carrier_for_name(parcel.carrier_name) if parcel.carrier_name else None
-    if named is not None and named.kind == "kr_courier":
-        return named, number
-    couriers = [c for c in numbers.identify(number, parcel.carrier_name).carriers if c.kind == "kr_courier"]
-    if len(couriers) == 1:
-        return couriers[0], number
-    return named, number
 
 
 def future_limit(now: datetime) -> datetime:

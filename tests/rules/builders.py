@@ -8,6 +8,7 @@ from companion import dates
 from companion.models import Event
 from companion.models import Order
 from companion.models import Parcel
+from companion.models import Tracking
 from companion.parsing import vocabulary
 from companion.rules import build_case
 from companion.rules import evaluate
@@ -55,9 +56,9 @@ def order(status: str = "awaiting_delivery", *parcels: Parcel, ordered: str | No
 
 def causes(built: Order, now: str = NOW, tracking_seen: bool = True) -> list[str]:
     """Every cause that fires, primary first."""
-    case = build_case(built, dates.parse_iso(now), tracking_seen=tracking_seen)
-    return [f.cause for f in evaluate(case)]
+    return [f.cause for f in findings(built, now, tracking_seen)]
 
 
 def findings(built: Order, now: str = NOW, tracking_seen: bool = True):
-    return evaluate(build_case(built, dates.parse_iso(now), tracking_seen=tracking_seen))
+    built.tracking = Tracking.READ if tracking_seen else Tracking.NOT_SEEN
+    return evaluate(build_case(built, dates.parse_iso(now)))
