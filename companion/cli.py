@@ -34,7 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=_serve)
 
     diagnose = sub.add_parser("diagnose", help="diagnose a saved page / 저장한 페이지 진단")
-    diagnose.add_argument("file", help="the saved page (HTML), or - for standard input")
+    diagnose.add_argument("file", nargs="?", help="the saved page (HTML), or - for standard input")
+    diagnose.add_argument("--report", metavar="FILE", help="replay a diagnosis file saved from the popup / 진단 파일 다시 보기")
     diagnose.add_argument("--url", default="", help="the page's address (says which kind of page it is)")
     diagnose.add_argument("--payload", action="append", default=[], metavar="FILE.json", help="a JSON response the page loaded")
     diagnose.add_argument("--now", help="the capture time, e.g. 2026-09-30T10:00:00+09:00 (default: now)")
@@ -128,6 +129,11 @@ def _diagnose(args) -> int:
     from companion.diagnosis import diagnose
     from companion.parsing.base import Capture
 
+    if args.report:
+        return _replay(args)
+    if not args.file:
+        print(message("diagnose.file_missing", args.lang, path="-"), file=sys.stderr)
+        return 2
     try:
         html = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8", errors="replace")
     except OSError:
@@ -160,6 +166,27 @@ def _diagnose(args) -> int:
         print(json.dumps(answer, ensure_ascii=False, indent=2))
     else:
         print(_table(answer, args.lang))
+    return 0
+
+
+def _replay(args) -> int:
+    """``diagnose --report FILE``: the capture a diagnosis file holds, diagnosed again."""
+    from companion import diagnosis_file
+    from companion.api.diagnose import capture_from
+    from companion.diagnosis import diagnose
+    from companion.errors import ApiError
+
+    try:
+        data = diagnosis_file.read(Path(args.report).read_text(encoding="utf-8"))
+        capture, lang = capture_from(data["request"])
+    except OSError:
+        print(message("diagnose.file_missing", args.lang, path=args.report), file=sys.stderr)
+        return 2
+    except (ValueError, ApiError):
+        print(message("diagnose.bad_report", args.lang, path=args.report), file=sys.stderr)
+        return 2
+    answer = diagnose(capture, lang=args.lang)
+    print(json.dumps(answer, ensure_ascii=False, indent=2) if args.json else _table(answer, args.lang))
     return 0
 
 

@@ -41,10 +41,16 @@ _SPACES = re.compile(r"\s+")
 _INNER_SPACE = re.compile(r"([(\[（])\s+|\s+([)\]）])")
 
 
+# 개인통관고유부호 (personal customs clearance code): P and 12 digits.
+PCCC = re.compile(r"(?<![A-Za-z0-9])[Pp]\d{12}(?!\d)")
+
+
 def scrub(text: str) -> str:
-    """``text`` without names and phone numbers of people (drivers, recipients), one line."""
+    """``text`` without names and phone numbers of people (drivers, recipients) and without a
+    개인통관고유부호, one line."""
     if not text:
         return ""
+    text = PCCC.sub(" ", text)
     text = _PHONE_LABEL.sub(" ", _PHONE.sub(" ", text)) if _PHONE.search(text) else text
     text = _ROLE_NOTE.sub(" ", text)
     text = _PERSON_NOTE.sub(" ", text)

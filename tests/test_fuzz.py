@@ -59,6 +59,7 @@ CAUSES = {
     "not_shipped", "number_not_issued", "update_delay", "untracked_service", "customs_in_progress",
     "customs_hold", "carrier_system_error", "handed_over", "stalled", "refund_eligible",
     "protection_ending", "in_transit", "delivered", "tracking_not_checked", "not_paid", "cancelled",
+    "page_not_understood",  # not a rule: said when the page could not be read (companion/understood.py)
 }
 SEVERITIES = {"ok", "info", "wait", "action"}
 STATUSES = {"awaiting_payment", "awaiting_shipment", "awaiting_delivery", "completed", "cancelled", "unknown"}
