@@ -23,8 +23,10 @@
     POPUP_TO_SW_CHECK_ALL_STATE: "popup-sw-check-all-state", // {} -> job state
     POPUP_TO_SW_GET_LOOKUPS: "popup-sw-get-lookups", // {lang} -> {ok, lookups: {providers}} | {ok:false, error}
     POPUP_TO_SW_SAVE_LOOKUP: "popup-sw-save-lookup", // {provider, lang, enabled?, key?} -> same as GET_LOOKUPS
+    POPUP_TO_SW_DIAGNOSIS_FILE: "popup-sw-diagnosis-file", // {capture} -> {ok, file} | {ok:false, error}
     // popup -> content script (chrome.tabs.sendMessage)
     POPUP_TO_CS_GET_SUMMARY: "popup-cs-get-summary", // {} -> {kind, orders}
+    POPUP_TO_CS_GET_CAPTURE: "popup-cs-get-capture", // {} -> {capture} (capture null: nothing to send)
     // service worker -> content script
     SW_TO_CS_COMPANION_READY: "sw-cs-companion-ready", // {} -> re-capture now
     SW_TO_CS_REFRESH_FROM_HISTORY: "sw-cs-refresh-from-history", // {} -> overlays from GET /v1/orders

@@ -208,8 +208,14 @@
     show(PD.orders.entries(kind));
   }
 
+  /** What this page would send for a diagnosis, for the popup's diagnosis file. */
+  function getCapture() {
+    return { capture: PD.capture.capture(kind, state.lang) };
+  }
+
   const handlers = {
     [MSG.POPUP_TO_CS_GET_SUMMARY]: getSummary,
+    [MSG.POPUP_TO_CS_GET_CAPTURE]: getCapture,
     [MSG.SW_TO_CS_COMPANION_READY]: companionReady,
     [MSG.SW_TO_CS_REFRESH_FROM_HISTORY]: refreshFromHistory,
   };

@@ -9,6 +9,7 @@ import { setupSummary, refreshSummary } from "./summary.js";
 import { setupNumberBox } from "./number-box.js";
 import { setupSettings } from "./settings.js";
 import { refreshLookups } from "./lookups.js";
+import { setupDiagnosisFile } from "./diagnosis-file.js";
 
 async function refreshAll() {
   const status = await fetchStatus();
@@ -27,6 +28,7 @@ async function main() {
   setupSettings(status, refreshAll);
   await refreshLookups(status);
   await setupSummary();
+  await setupDiagnosisFile();
   document.body.dataset.ready = "true"; // for tests and users' own scripts: wiring is done
 }
 
