@@ -26,6 +26,7 @@
     pollStep: 0,
     stopWatching: null,
     stopped: false,
+    notices: [], // the last answer's notices about the page itself (page_not_understood)
   };
 
   async function send(message) {
@@ -72,6 +73,9 @@
       return;
     }
     setCompanion(STATE.CONNECTED);
+    // "This page seems to have changed" (page_not_understood), for the popup to say quietly.
+    const notices = (answer.response && answer.response.notices) || [];
+    state.notices = notices.filter((n) => n && typeof n.title === "string" && typeof n.message === "string");
     for (const order of (answer.response && answer.response.orders) || []) {
       if (order && typeof order.order_id === "string") {
         state.known.set(order.order_id, { order, capturedAt: capture.captured_at });
@@ -182,7 +186,7 @@
         title: diagnosis.title,
       });
     }
-    return { kind, url: location.href, companion: state.companion, orders };
+    return { kind, url: location.href, companion: state.companion, orders, notices: state.notices || [] };
   }
 
   async function companionReady() {
