@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 
 from companion import cache
+from companion import numbers
 from companion import lookups
 from companion import parsing
 from companion import report
@@ -83,7 +84,11 @@ def diagnose(capture: Capture, lang: str = "ko", store=None, fast: bool | None =
 
 def _scrubbed(page) -> None:
     """No name or phone number from any event (the page's own or a live lookup's) reaches the
-    answer or the history store."""
+    answer or the history store; no number is shown or linked but as a number (the readers
+    extract theirs already: this holds every reader, today's and tomorrow's, to it)."""
     for order in page.orders:
         for parcel in order.parcels:
             parcel.events = [scrub_event(event) for event in parcel.events]
+            parcel.tracking_number = numbers.extract(parcel.tracking_number)
+            parcel.origin_number = numbers.extract(parcel.origin_number)
+            parcel.domestic_number = numbers.extract(parcel.domestic_number)
