@@ -34,7 +34,7 @@ _NAME = r"(?:[가-힣*]{1,5}(?:님)?(?![가-힣])|[A-Z][a-z*]+(?:\s[A-Z][a-z*]+)
 _PERSON_LABEL = re.compile(
     rf"(?:(?i:{_ROLES})\s*[:：]\s*{_NAME}"
     rf"|(?:수령인|수취인|인수자|배송담당|담당기사|배송기사|배달기사|택배기사|배송사원|담당사원|배송원|배달원|집배원)\s+[가-힣*]{{2,4}}(?:님)?(?![가-힣])"
-    rf"|(?i:signed\s+by|driver|courier)\s+[A-Z][a-z*]+(?:\s[A-Z][a-z*]+)?)"
+    rf"|(?i:signed\s+by|received\s+by)\s+[A-Z][a-z*]+(?:\s[A-Z][a-z*]+)?)"
 )
 _EMPTY_BRACKETS = re.compile(r"[(\[（【]\s*[-–,·]?\s*[)\]）】]")
 _SPACES = re.compile(r"\s+")
