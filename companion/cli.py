@@ -101,7 +101,8 @@ def _parser(lang: str = "ko") -> argparse.ArgumentParser:
     serve.set_defaults(run=_serve)
 
     diagnose = command("diagnose", "cli.diagnose")
-    diagnose.add_argument("file", metavar=say("cli.meta.file"), help=say("cli.diagnose.file"))
+    diagnose.add_argument("file", nargs="?", metavar=say("cli.meta.file"), help=say("cli.diagnose.file"))
+    diagnose.add_argument("--report", metavar=say("cli.meta.file"), help=say("cli.diagnose.report"))
     diagnose.add_argument("--url", default="", metavar=say("cli.meta.url"), help=say("cli.diagnose.url"))
     diagnose.add_argument("--payload", action="append", default=[], metavar=say("cli.meta.json_file"), help=say("cli.diagnose.payload"))
     diagnose.add_argument("--now", metavar=say("cli.meta.time"), help=say("cli.diagnose.now"))
@@ -206,6 +207,11 @@ def _diagnose(args) -> int:
     from companion.parsing.base import Capture
 
     lang = args.lang
+    if args.report:
+        return _replay(args)
+    if not args.file:
+        print(message("diagnose.file_missing", lang, path="-"), file=sys.stderr)
+        return 2
     try:
         raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
     except OSError:
@@ -322,6 +328,27 @@ def _counted(items: list[str]) -> list[tuple[str, int]]:
     for item in items:
         counts[item] = counts.get(item, 0) + 1
     return list(counts.items())
+
+
+def _replay(args) -> int:
+    """``diagnose --report FILE``: the capture a diagnosis file holds, diagnosed again."""
+    from companion import diagnosis_file
+    from companion.api.diagnose import capture_from
+    from companion.diagnosis import diagnose
+    from companion.errors import ApiError
+
+    try:
+        data = diagnosis_file.read(Path(args.report).read_text(encoding="utf-8"))
+        capture, lang = capture_from(data["request"])
+    except OSError:
+        print(message("diagnose.file_missing", args.lang, path=args.report), file=sys.stderr)
+        return 2
+    except (ValueError, ApiError):
+        print(message("diagnose.bad_report", args.lang, path=args.report), file=sys.stderr)
+        return 2
+    answer = diagnose(capture, lang=args.lang)
+    print(json.dumps(answer, ensure_ascii=False, indent=2) if args.json else _table(answer, args.lang))
+    return 0
 
 
 def _table(answer: dict, lang: str) -> str:

@@ -13,6 +13,7 @@ import copy
 from dataclasses import dataclass
 from datetime import datetime
 
+from companion import numbers
 from companion import lookups
 from companion import parsing
 from companion import report
@@ -86,7 +87,11 @@ def examine(capture: Capture, lang: str = "ko", store=None, data_dir=None, pages
 
 def _scrubbed(page) -> None:
     """No name or phone number from any event (the page's own or a live lookup's) reaches the
-    answer or the history store."""
+    answer or the history store; no number is shown or linked but as a number (the readers
+    extract theirs already: this holds every reader, today's and tomorrow's, to it)."""
     for order in page.orders:
         for parcel in order.parcels:
             parcel.events = [scrub_event(event) for event in parcel.events]
+            parcel.tracking_number = numbers.extract(parcel.tracking_number)
+            parcel.origin_number = numbers.extract(parcel.origin_number)
+            parcel.domestic_number = numbers.extract(parcel.domestic_number)

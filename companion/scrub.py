@@ -34,17 +34,23 @@ _NAME = r"(?:[가-힣*]{1,5}(?:님)?(?![가-힣])|[A-Z][a-z*]+(?:\s[A-Z][a-z*]+)
 _PERSON_LABEL = re.compile(
     rf"(?:(?i:{_ROLES})\s*[:：]\s*{_NAME}"
     rf"|(?:수령인|수취인|인수자|배송담당|담당기사|배송기사|배달기사|택배기사|배송사원|담당사원|배송원|배달원|집배원)\s+[가-힣*]{{2,4}}(?:님)?(?![가-힣])"
-    rf"|(?i:signed\s+by|driver|courier)\s+[A-Z][a-z*]+(?:\s[A-Z][a-z*]+)?)"
+    rf"|(?i:signed\s+by|received\s+by)\s+[A-Z][a-z*]+(?:\s[A-Z][a-z*]+)?)"
 )
 _EMPTY_BRACKETS = re.compile(r"[(\[（【]\s*[-–,·]?\s*[)\]）】]")
 _SPACES = re.compile(r"\s+")
 _INNER_SPACE = re.compile(r"([(\[（])\s+|\s+([)\]）])")
 
 
+# 개인통관고유부호 (personal customs clearance code): P and 12 digits.
+PCCC = re.compile(r"(?<![A-Za-z0-9])[Pp]\d{12}(?!\d)")
+
+
 def scrub(text: str) -> str:
-    """``text`` without names and phone numbers of people (drivers, recipients), one line."""
+    """``text`` without names and phone numbers of people (drivers, recipients) and without a
+    개인통관고유부호, one line."""
     if not text:
         return ""
+    text = PCCC.sub(" ", text)
     text = _PHONE_LABEL.sub(" ", _PHONE.sub(" ", text)) if _PHONE.search(text) else text
     text = _ROLE_NOTE.sub(" ", text)
     text = _PERSON_NOTE.sub(" ", text)

@@ -169,6 +169,26 @@ async function getKept(message) {
 function checkAllFromPage(message, sender) {
   if (!sender.tab || !Number.isInteger(sender.tab.id)) return { ok: false, error: { code: "bad_tab" } };
   return startCheckAll(sender.tab.id, Array.isArray(message.orderIds) ? message.orderIds : []);
+
+/** The diagnosis file for a bug report: the companion scrubs it (names, phones, addresses,
+ * 개인통관고유부호) before it comes back; the popup saves it. */
+async function diagnosisFile(message) {
+  const capture = message.capture;
+  if (!validCapture(capture)) return { ok: false, error: { code: "bad_capture" } };
+  const { lang } = await getSettings();
+  const body = {
+    url: capture.url,
+    html: capture.html || undefined,
+    payloads: capture.payloads,
+    captured_at: capture.captured_at,
+    time_zone: typeof capture.time_zone === "string" ? capture.time_zone.slice(0, 64) : undefined,
+    utc_offset_minutes: Number.isInteger(capture.utc_offset_minutes) ? capture.utc_offset_minutes : undefined,
+    lang: LANGS.includes(capture.lang) ? capture.lang : lang || "ko",
+    extension_version: chrome.runtime.getManifest().version,
+  };
+  const answer = await request("/diagnosis-file", { method: "POST", body });
+  if (!answer.ok) return { ok: false, error: answer.error || { code: "companion_error" } };
+  return { ok: true, file: answer.data };
 }
 
 function checkAll(message) {
@@ -198,6 +218,7 @@ export const popupHandlers = {
   [MSG.POPUP_TO_SW_CHECK_ALL_STATE]: checkAllState,
   [MSG.POPUP_TO_SW_GET_LOOKUPS]: getLookups,
   [MSG.POPUP_TO_SW_SAVE_LOOKUP]: saveLookup,
+  [MSG.POPUP_TO_SW_DIAGNOSIS_FILE]: diagnosisFile,
 };
 
 /** Messages only the dashboard page may send: every remembered order, forget, export. */

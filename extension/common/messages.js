@@ -25,6 +25,7 @@
     POPUP_TO_SW_CHECK_ALL_STATE: "popup-sw-check-all-state", // {} -> job state
     POPUP_TO_SW_GET_LOOKUPS: "popup-sw-get-lookups", // {lang} -> {ok, lookups: {providers}} | {ok:false, error}
     POPUP_TO_SW_SAVE_LOOKUP: "popup-sw-save-lookup", // {provider, lang, enabled?, key?} -> same as GET_LOOKUPS
+    POPUP_TO_SW_DIAGNOSIS_FILE: "popup-sw-diagnosis-file", // {capture} -> {ok, file} | {ok:false, error}
     // dashboard page -> service worker
     DASHBOARD_TO_SW_GET: "dashboard-sw-get", // {lang} -> {ok, today, orders, summary} | {ok:false, error}
     DASHBOARD_TO_SW_FORGET: "dashboard-sw-forget", // {orderId} -> {ok} | {ok:false, error}
@@ -34,6 +35,7 @@
     ANY_TO_SW_OPEN_DASHBOARD: "any-sw-open-dashboard", // {orderId?} -> {ok}: opens the dashboard tab
     // popup -> content script (chrome.tabs.sendMessage)
     POPUP_TO_CS_GET_SUMMARY: "popup-cs-get-summary", // {} -> {kind, orders}
+    POPUP_TO_CS_GET_CAPTURE: "popup-cs-get-capture", // {} -> {capture} (capture null: nothing to send)
     // service worker -> content script
     SW_TO_CS_COMPANION_READY: "sw-cs-companion-ready", // {} -> re-capture now
     SW_TO_CS_REFRESH_FROM_HISTORY: "sw-cs-refresh-from-history", // {} -> overlays from GET /v1/orders

@@ -27,6 +27,7 @@
     pollStep: 0,
     stopWatching: null,
     stopped: false,
+    notices: [], // the last answer's notices about the page itself (page_not_understood)
   };
 
   async function send(message) {
@@ -109,6 +110,9 @@
       return;
     }
     setCompanion(STATE.CONNECTED);
+    // "This page seems to have changed" (page_not_understood), for the popup to say quietly.
+    const notices = (answer.response && answer.response.notices) || [];
+    state.notices = notices.filter((n) => n && typeof n.title === "string" && typeof n.message === "string");
     for (const order of (answer.response && answer.response.orders) || []) {
       if (order && typeof order.order_id === "string") {
         state.known.set(order.order_id, { order, capturedAt: capture.captured_at });
@@ -220,7 +224,7 @@
         title: diagnosis.title,
       });
     }
-    return { kind, url: location.href, companion: state.companion, orders };
+    return { kind, url: location.href, companion: state.companion, orders, notices: state.notices || [] };
   }
 
   async function companionReady() {
@@ -246,8 +250,14 @@
     show(PD.orders.entries(kind));
   }
 
+  /** What this page would send for a diagnosis, for the popup's diagnosis file. */
+  function getCapture() {
+    return { capture: PD.capture.capture(kind, state.lang) };
+  }
+
   const handlers = {
     [MSG.POPUP_TO_CS_GET_SUMMARY]: getSummary,
+    [MSG.POPUP_TO_CS_GET_CAPTURE]: getCapture,
     [MSG.SW_TO_CS_COMPANION_READY]: companionReady,
     [MSG.SW_TO_CS_REFRESH_FROM_HISTORY]: refreshFromHistory,
     [MSG.SW_TO_CS_CHECK_ALL_PROGRESS]: checkAllProgress,

@@ -10,6 +10,7 @@ import { setupNumberBox } from "./number-box.js";
 import { setupSettings } from "./settings.js";
 import { refreshLookups } from "./lookups.js";
 import { setupDashboardLink } from "./dashboard-link.js";
+import { setupDiagnosisFile } from "./diagnosis-file.js";
 
 async function refreshAll() {
   const status = await fetchStatus();
@@ -29,6 +30,7 @@ async function main() {
   setupSettings(status, refreshAll);
   await refreshLookups(status);
   await setupSummary();
+  await setupDiagnosisFile();
   document.body.dataset.ready = "true"; // for tests and users' own scripts: wiring is done
 }
 

@@ -46,6 +46,10 @@ function renderSummary() {
     }),
   );
   document.getElementById("summary-empty").hidden = orders.length > 0;
+  const notice = ((summary && summary.notices) || [])[0];
+  document.getElementById("page-notice").hidden = !notice;
+  document.getElementById("page-notice-title").textContent = notice ? notice.title : "";
+  document.getElementById("page-notice-text").textContent = notice ? notice.message : "";
   const button = document.getElementById("check-all");
   const ids = awaitingIds();
   button.disabled = ids.length === 0 || (summary && summary.kind) !== "order_list";

@@ -188,3 +188,38 @@ def test_an_older_companion_is_asked_to_update(playwright_instance, chromium_pat
     finally:
         browser.context.close()
     assert browser.extension_errors() == []
+
+    page.wait_for_function(
+        "() => { const h = document.querySelector('[data-parcel-doctor-order=\"8215000000000404\"]');"
+        " return h && h.shadowRoot.querySelector('[lang=en]'); }",
+        timeout=TIMEOUT_MS,
+    )
+    text = page.evaluate(
+        "document.querySelector('[data-parcel-doctor-order=\"8215000000000404\"]').shadowRoot.textContent"
+    )
+    assert "배송 조회 전" not in text
+
+
+def test_the_popup_saves_this_pages_diagnosis_file_without_people(paired):
+    """Issue 9: "이 페이지 진단 파일 저장" saves what the page sends and the companion's answer,
+    scrubbed by the companion, as a JSON file."""
+    import json
+    import re
+
+    page = paired.open(LIST_URL)
+    wait_for_overlays(page, PAGE1)
+    popup = paired.open_popup()
+    assert "진단 파일 저장" in popup.text_content("#save-diagnosis-file")
+    popup.wait_for_selector("#save-diagnosis-file:not([disabled])", timeout=TIMEOUT_MS)
+    with popup.expect_download(timeout=TIMEOUT_MS) as download:
+        popup.click("#save-diagnosis-file")
+    saved = json.loads(open(download.value.path(), encoding="utf-8").read())
+    assert download.value.suggested_filename.startswith("parcel-doctor-diagnosis-")
+    assert saved["format"] == "parcel-doctor-diagnosis-file"
+    assert saved["versions"]["extension"] and saved["versions"]["companion"]
+    assert saved["request"]["url"].startswith(LIST_URL.split("?")[0])
+    assert saved["request"]["time_zone"] and isinstance(saved["request"]["utc_offset_minutes"], int)
+    assert {o["order_id"] for o in saved["answer"]["orders"]} >= set(PAGE1)
+    assert re.findall(r"홍길동|010-0000-0000|예시구", json.dumps(saved, ensure_ascii=False)) == []
+    popup.wait_for_selector("#diagnosis-file-text:not(.error)")
+    assert "저장했어요" in popup.text_content("#diagnosis-file-text")

@@ -79,10 +79,12 @@ def test_a_number_the_carrier_has_events_for_is_not_called_mistyped(net, data_di
     be mistyped; once Cainiao answers with events for it, it is a real number."""
     alone = diagnose(_page_capture([_querydetail("RC000000002EE")]))["orders"][0]
     assert alone["diagnosis"]["cause"] == "carrier_system_error"
+    assert alone["parcels"][0]["valid"] is False  # the overlay says "번호 형식이 맞지 않아요"
     net.add(responses.GET, cainiao.URL, json=payload_json(BODY))
     lookup_settings.update(data_dir, {"providers": {"cainiao": {"enabled": True}}})
     order = diagnose(_page_capture([_querydetail("RC000000002EE")]), data_dir=data_dir)["orders"][0]
     assert "carrier_system_error" not in [f["cause"] for f in order["findings"]], order["findings"]
+    assert order["parcels"][0]["valid"] is True  # and it does not say so any more
 
 
 def _still_in_china(body: dict) -> dict:
