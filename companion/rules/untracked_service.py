@@ -7,7 +7,6 @@ Example: "Cainiao Super Economy Global", LP00900000000303, last event 2026-09-02
 from datetime import timedelta
 
 from companion import links
-from companion.rules.base import age_evidence
 from companion.rules.base import day_en
 from companion.rules.base import day_ko
 from companion.rules.base import event_evidence
@@ -50,6 +49,5 @@ def _finding(case, parcel):
             if parcel.parcel.service
             else evidence(f"운송장 번호 {parcel.number}: 중간까지만 조회되는 번호 형식", f"Tracking number {parcel.number}: a format tracked only part of the way", f"tracking={parcel.identity.tracking}"),
             event_evidence(parcel.last_event, case),
-            age_evidence(case),
         ],
     )
