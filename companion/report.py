@@ -11,7 +11,7 @@ from companion import numbers
 from companion.models import Finding
 from companion.models import Page
 from companion.rules.base import event_name
-from companion.rules.base import usual_basis
+from companion.rules.base import age_text
 from companion.rules.case import Case
 from companion.rules.case import ParcelFacts
 
@@ -52,19 +52,10 @@ def age_json(case: Case, lang: str) -> dict | None:
         return None
     usual = case.usual
     end = case.protection_end
-    shipping = case.order.status == "awaiting_shipment"
-    basis = usual_basis(usual)[lang == "en"]
-    days = case.t("processing_days")
-    if lang == "en":
-        usually = f"usually ships within {days} days" if shipping else f"usually {usual.low}–{usual.high} days ({basis})"
-        text = f"Day {case.age} since the order · {usually}"
-    else:
-        usually = f"보통 {days}일 안에 발송" if shipping else f"보통 {usual.low}–{usual.high}일 ({basis})"
-        text = f"주문 {case.age}일째 · {usually}"
     return {
         "days": case.age,
         "state": state,
-        "text": text,
+        "text": age_text(case, lang),
         "usual": usual.to_dict(),
         "protection_until": end[0].isoformat() if end else None,
         "protection_source": end[1] if end else None,

@@ -103,9 +103,11 @@ def evidence(ko: str, en: str, detail: str = "") -> Evidence:
     return Evidence(ko, en, detail)
 
 
-def status_evidence(case) -> Evidence:
+def status_evidence(case) -> Evidence | None:
     """"주문 상태: 배송 대기 중" in the page's words, with our status id behind "자세히"."""
     order = case.order
+    if order.status == "unknown" and not order.status_text:
+        return None
     shown = order.status_text or i18n.message(f"status.{order.status}", "ko")
     shown_en = order.status_text if order.status_text and not _is_korean(order.status_text) else i18n.message(f"status.{order.status}", "en")
     return Evidence(f"주문 상태: {shown}", f"Order status: {shown_en}", f"status={order.status}")
@@ -123,17 +125,17 @@ def number_problem(parcel) -> Evidence:
     return Evidence(f"운송장 번호 {parcel.number}: {ko}", f"Tracking number {parcel.number}: {en}", reason)
 
 
-def age_evidence(case) -> Evidence | None:
-    """"주문 83일째 · 보통 5–21일" with where the usual window comes from."""
-    if case.age is None:
-        return None
-    usual = case.usual
-    basis_ko, basis_en = usual_basis(usual)
-    return Evidence(
-        f"주문 {case.age}일째 · 이 배송 방법은 보통 {usual.low}–{usual.high}일 ({basis_ko})",
-        f"Day {case.age} since the order · this shipping method usually takes {usual.low}–{usual.high} days ({basis_en})",
-        f"method={usual.method} basis={usual.basis}" + (f" source: {usual.source}" if usual.source else ""),
-    )
+def age_text(case, lang: str) -> str:
+    """"주문 13일째 · 보통 5–21일 (공개 자료 기준)": the order's age and its usual window (for an
+    order not shipped yet, the seller's handling time)."""
+    days = case.t("processing_days")
+    if case.order.status == "awaiting_shipment":
+        usually = f"usually ships within {days} days" if lang == "en" else f"보통 {days}일 안에 발송"
+    else:
+        usual = case.usual
+        basis = usual_basis(usual)[lang == "en"]
+        usually = f"usually {usual.low}–{usual.high} days ({basis})" if lang == "en" else f"보통 {usual.low}–{usual.high}일 ({basis})"
+    return f"Day {case.age} since the order · {usually}" if lang == "en" else f"주문 {case.age}일째 · {usually}"
 
 
 def usual_basis(usual) -> tuple[str, str]:

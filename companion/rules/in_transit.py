@@ -5,7 +5,6 @@ Example: last event AE_LH_DEPART_SUCCESS on 2026-09-27, captured 2026-09-30 → 
 """
 
 from companion import links
-from companion.rules.base import age_evidence
 from companion.rules.base import day_en
 from companion.rules.base import day_ko
 from companion.rules.base import event_evidence
@@ -40,5 +39,5 @@ def check(case):
         ),
         wait_until=eta,
         actions=links.trackers(parcel.number),
-        evidence=[event_evidence(parcel.last_event, case), age_evidence(case)],
+        evidence=[event_evidence(parcel.last_event, case)],
     )

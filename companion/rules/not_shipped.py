@@ -7,7 +7,6 @@ Example: status "발송 대기 중" ordered 2026-09-29, captured 2026-09-30 → 
 from datetime import timedelta
 
 from companion import links
-from companion.rules.base import age_evidence
 from companion.rules.base import day_en
 from companion.rules.base import day_ko
 from companion.rules.base import finding
@@ -40,5 +39,5 @@ def check(case):
         ("Not shipped yet", en),
         wait_until=None if late else until,
         actions=[links.link("seller", order_id=case.order.order_id)],
-        evidence=[status_evidence(case), age_evidence(case)],
+        evidence=[status_evidence(case)],
     )

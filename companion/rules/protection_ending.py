@@ -5,7 +5,6 @@ Example: "Refund if no delivery before Oct 4, 2026", captured 2026-09-30, parcel
 """
 
 from companion import links
-from companion.rules.base import age_evidence
 from companion.rules.base import day_en
 from companion.rules.base import day_ko
 from companion.rules.base import finding
@@ -39,5 +38,5 @@ def check(case):
         ),
         wait_until=protection,
         actions=[links.link("dispute", order_id=order_id), links.link("seller", order_id=order_id)],
-        evidence=[protection_evidence(case), age_evidence(case)],
+        evidence=[protection_evidence(case)],
     )

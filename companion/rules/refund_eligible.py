@@ -12,7 +12,6 @@ from datetime import timedelta
 
 from companion import links
 from companion import milestones
-from companion.rules.base import age_evidence
 from companion.rules.base import day_en
 from companion.rules.base import day_ko
 from companion.rules.base import event_evidence
@@ -48,7 +47,7 @@ def check(case):
             ("보호 기간 지남 — 환불 요청", f"알리가 약속한 배송 기한({day_ko(protection, case)})이 지났는데 아직 배송되지 않았어요. 주문에서 분쟁을 열어 환불이나 재배송을 요청하세요."),
             ("Protection date passed — ask for a refund", f"AliExpress promised delivery by {day_en(protection, case)}, and it has not arrived. Open a dispute on the order for a refund or a reshipment."),
             actions=actions,
-            evidence=[protection_evidence(case), _quiet_evidence(case), age_evidence(case)],
+            evidence=[protection_evidence(case), _quiet_evidence(case)],
         )
     if case.age_state == "overdue":
         end, _ = case.protection_end
@@ -69,7 +68,7 @@ def check(case):
                 + (f" (possible until {day_en(grace, case)})." if grace >= case.today else "."),
             ),
             actions=actions,
-            evidence=[protection_evidence(case), age_evidence(case), _quiet_evidence(case)],
+            evidence=[protection_evidence(case), _quiet_evidence(case)],
         )
     last_change = max((p.last_change for p in case.active if p.last_change), default=None)
     quiet = case.days_since(last_change)
@@ -81,7 +80,7 @@ def check(case):
         ("장기 미배송 — 환불 요청", f"{quiet}일째 배송 정보가 바뀌지 않았어요. 분실됐을 가능성이 커요. 주문에서 분쟁을 열어 환불이나 재배송을 요청하세요."),
         ("No news for two months — ask for a refund", f"Tracking has not changed for {quiet} days; the parcel is probably lost. Open a dispute on the order for a refund or a reshipment."),
         actions=actions,
-        evidence=[_quiet_evidence(case), age_evidence(case)],
+        evidence=[_quiet_evidence(case)],
     )
 
 

@@ -6,11 +6,9 @@ Example: last event AE_LH_DEPART_SUCCESS on 2026-09-15, captured 2026-09-30 → 
 from datetime import timedelta
 
 from companion import links
-from companion.rules.base import age_evidence
 from companion.rules.base import day_en
 from companion.rules.base import day_ko
 from companion.rules.base import event_evidence
-from companion.rules.base import evidence
 from companion.rules.base import finding
 
 CAUSE = "stalled"
@@ -44,5 +42,5 @@ def _finding(case, parcel, quiet):
         ),
         wait_until=until,
         actions=[links.link("seller", order_id=case.order.order_id)] + links.trackers(parcel.number),
-        evidence=[event_evidence(parcel.last_event, case), evidence(f"{quiet}일 동안 새 기록 없음", f"{quiet} days without a new event"), age_evidence(case)],
+        evidence=[event_evidence(parcel.last_event, case)],
     )

@@ -8,7 +8,6 @@ protection end.
 """
 
 from companion import links
-from companion.rules.base import age_evidence
 from companion.rules.base import day_en
 from companion.rules.base import day_ko
 from companion.rules.base import event_evidence
@@ -54,5 +53,5 @@ def check(case):
         ),
         wait_until=end[0] if end else None,
         actions=actions,
-        evidence=[age_evidence(case), protection_evidence(case), event_evidence(parcel.last_event, case) if parcel else None],
+        evidence=[protection_evidence(case), event_evidence(parcel.last_event, case) if parcel else None],
     )

@@ -6,7 +6,6 @@ Example: list card "배송 대기 중" with no history → tracking_not_checked.
 
 from companion import i18n
 from companion import links
-from companion.rules.base import age_evidence
 from companion.rules.base import evidence
 from companion.rules.base import finding
 from companion.rules.base import status_evidence
@@ -34,6 +33,5 @@ def fallback(case):
         evidence=[
             status_evidence(case),
             evidence("이 주문의 배송 조회 화면을 아직 보지 못했어요", "This order's tracking page has not been seen yet"),
-            age_evidence(case),
         ],
     )

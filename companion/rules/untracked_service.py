@@ -7,7 +7,6 @@ Example: "Cainiao Super Economy Global", LP00900000000303, last event 2026-09-02
 from datetime import timedelta
 
 from companion import links
-from companion.rules.base import age_evidence
 from companion.rules.base import day_en
 from companion.rules.base import day_ko
 from companion.rules.base import event_evidence
@@ -45,7 +44,7 @@ def _finding(case, parcel):
         ),
         wait_until=until,
         actions=links.trackers(parcel.number) + [links.link("seller", order_id=case.order.order_id)],
-        evidence=[_why(parcel, service), event_evidence(parcel.last_event, case), age_evidence(case)],
+        evidence=[_why(parcel, service), event_evidence(parcel.last_event, case)],
     )
 
 

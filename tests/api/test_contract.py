@@ -12,7 +12,7 @@ from companion.api.openapi import API_VERSION
 CAUSES = {
     "not_shipped", "number_not_issued", "update_delay", "untracked_service", "customs_in_progress",
     "customs_hold", "carrier_system_error", "handed_over", "stalled", "refund_eligible",
-    "protection_ending", "in_transit", "delivered", "tracking_not_checked", "not_paid", "cancelled",
+    "protection_ending", "in_transit", "delivered", "tracking_not_checked", "not_paid", "cancelled", "taking_long",
 }
 
 

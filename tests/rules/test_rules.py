@@ -118,6 +118,16 @@ def test_customs_wait_is_counted_from_the_start_of_clearance():
     assert "통관 3일째" in found.explanation_ko
 
 
+def test_the_unipass_step_says_which_number_goes_in_which_box():
+    for built in (
+        order("awaiting_delivery", parcel(SWX, event("2026-09-28 10:00", "AE_CC_IM_START"))),
+        order("awaiting_delivery", parcel(SWX, event("2026-09-22 10:00", "AE_CC_IM_START"))),
+    ):
+        (found, *_) = findings(built)
+        assert "H B/L 칸" in found.explanation_ko and SWX in found.explanation_ko, found.explanation_ko
+        assert "H B/L" in found.explanation_en and SWX in found.explanation_en
+
+
 def test_hand_over_links_the_courier_with_its_number():
     built = order("awaiting_delivery", parcel(SWX, event("2026-09-26 10:00", "AE_GTMS_SC_DEPART"), carrier="CJ", domestic="561000000505"))
     (found, *_) = findings(built)
