@@ -616,4 +616,9 @@ class FakeSite:
         return self.server.served
 
     def resolver_rules(self) -> str:
-        return f"MAP www.aliexpress.com 127.0.0.1:{self.port}, MAP ko.aliexpress.com 127.0.0.1:{self.port}"
+        # Every other host name fails at once: the captured pages name AliExpress's CDNs, whose
+        # lookups would otherwise hang until they time out and hold up the page's load event (and
+        # in a browser shared by a module, queue behind the last test's). The companion's
+        # 127.0.0.1 is excluded (the rule would otherwise match it too).
+        return (f"MAP www.aliexpress.com 127.0.0.1:{self.port}, MAP ko.aliexpress.com 127.0.0.1:{self.port}, "
+                "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1")
