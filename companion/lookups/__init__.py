@@ -34,6 +34,7 @@ from companion.lookups import last_errors
 from companion.lookups.cache import LookupCache
 from companion.lookups.providers import ALL as PROVIDERS
 from companion.lookups.providers import BY_ID
+from companion.lookups.service import Service
 from companion.lookups.settings import Settings
 from companion.models import Event
 from companion.models import Order
@@ -56,6 +57,7 @@ __all__ = [
     "LiveResult",
     "Problem",
     "Provider",
+    "Service",
     "Settings",
     "enrich",
     "lookup",
@@ -109,18 +111,19 @@ class LiveReport:
             self.problems.append(Problem(provider.id, kind, en, ko))
 
 
-def enrich(orders: list[Order], settings, now: datetime, data_dir, *, session=None, budget: float = BUDGET_SECONDS) -> list[str]:
+def enrich(orders: list[Order], settings, now: datetime, data_dir, *, service: Service, session=None, budget: float = BUDGET_SECONDS) -> list[str]:
     """Ask the enabled providers about the parcels of ``orders``, merge their answers into the
     parcels (in place), and return warnings ("UNI-PASS did not answer within 3 s").
 
     ``settings``: a :class:`Settings`, the ``settings.json`` dict, or None to read it from
     ``data_dir``. Returns ``[]`` and sends nothing when every provider is off.
     """
-    return lookup(orders, settings, now, data_dir, session=session, budget=budget).warnings
+    return lookup(orders, settings, now, data_dir, service=service, session=session, budget=budget).warnings
 
 
-def lookup(orders: list[Order], settings, now: datetime, data_dir, *, session=None, budget: float = BUDGET_SECONDS) -> LiveReport:
-    """Like :func:`enrich`, but returns the whole :class:`LiveReport`."""
+def lookup(orders: list[Order], settings, now: datetime, data_dir, *, service: Service, session=None, budget: float = BUDGET_SECONDS) -> LiveReport:
+    """Like :func:`enrich`, but returns the whole :class:`LiveReport`. ``service`` keeps the
+    session, the breakers and the pool (the app's, the CLI run's, a test's own)."""
     report = LiveReport()
     if not orders or os.environ.get(OFF_SWITCH, "").strip().lower() in ("0", "off", "no", "false"):
         return report
@@ -131,13 +134,13 @@ def lookup(orders: list[Order], settings, now: datetime, data_dir, *, session=No
     now = now or dates.now_kst()
     clock = http.Budget(budget)
     cache = LookupCache(data_dir) if data_dir is not None else None
-    session = session or http.shared_session()
+    session = session or service.session()
     parcels = [(order, parcel) for order in orders for parcel in order.parcels]
     asked: set[tuple[str, str]] = set()
     for _ in range(2):  # the second round follows what Cainiao revealed
         if clock.expired:
             break
-        round_answers = _round(active, parcels, asked, settings, now, cache, session, clock, report)
+        round_answers = _round(active, parcels, asked, settings, now, cache, session, clock, report, service)
         if not round_answers:
             break
         _merge(round_answers, report)
@@ -149,7 +152,7 @@ def lookup(orders: list[Order], settings, now: datetime, data_dir, *, session=No
 # --- one round ---------------------------------------------------------------------------------
 
 
-def _round(active, parcels, asked, settings, now, cache, session, clock, report) -> list[ParcelAnswer]:
+def _round(active, parcels, asked, settings, now, cache, session, clock, report, service) -> list[ParcelAnswer]:
     wanted: dict[str, list[str]] = {}  # provider id → numbers, in order
     owners: dict[tuple[str, str], list[tuple[Order, Parcel]]] = {}
     for provider in active:
@@ -175,7 +178,7 @@ def _round(active, parcels, asked, settings, now, cache, session, clock, report)
                 missing.append(number)
         if not missing:
             continue
-        breaker = http.breaker(provider_id)
+        breaker = service.breaker(provider_id)
         if not breaker.allow():
             minutes = max(1, round(breaker.retry_in() / 60))
             en, ko = provider.short_name("en"), provider.short_name("ko")
@@ -202,7 +205,7 @@ def _round(active, parcels, asked, settings, now, cache, session, clock, report)
         for calls in planned:
             if turn < len(calls):
                 provider, chunk, context = calls[turn]
-                futures[http.submit(_call, provider, chunk, session, context, cache)] = provider
+                futures[service.submit(_call, provider, chunk, session, context, cache, service.breaker(provider.id))] = provider
     done, not_done = http.wait(set(futures), clock)
     for future in done:
         provider = futures[future]
@@ -237,9 +240,8 @@ def _chunks(provider: Provider, numbers: list[str]) -> list[list[str]]:
     return [numbers[i::lanes] for i in range(lanes)]
 
 
-def _call(provider: Provider, numbers: list[str], session, context: Context, cache) -> dict[str, LiveResult]:
+def _call(provider: Provider, numbers: list[str], session, context: Context, cache, breaker) -> dict[str, LiveResult]:
     """In a worker thread: ask, then tell the breaker and the cache (also after the budget)."""
-    breaker = http.breaker(provider.id)
     try:
         results = provider.fetch(numbers, session, http.TIMEOUT, context)
     except RateLimited as error:

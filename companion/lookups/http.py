@@ -1,7 +1,8 @@
 """The network side of live lookups, shared by every provider.
 
-- one ``requests`` session (connection reuse, cookies for CJ's CSRF dance), browser-like
-  headers, connect/read timeouts of 2 s / 5 s, at most 3 redirects;
+- a ``requests`` session (connection reuse, cookies for CJ's CSRF dance), browser-like
+  headers, connect/read timeouts of 2 s / 5 s, at most 3 redirects; the one in use, like the
+  breakers and the pool, is kept by :class:`companion.lookups.service.Service`;
 - one retry with backoff on a 5xx answer (written out here rather than urllib3's ``Retry``,
   whose first retry has no backoff at all);
 - a :class:`CircuitBreaker` per provider: after 3 failures in a row the provider is left alone
@@ -23,7 +24,6 @@ import re
 import threading
 import time
 from concurrent.futures import Future
-from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass
 from dataclasses import field
@@ -105,19 +105,6 @@ def new_session() -> requests.Session:
         }
     )
     return session
-
-
-_session: requests.Session | None = None
-_session_lock = threading.Lock()
-
-
-def shared_session() -> requests.Session:
-    """The one session every provider uses."""
-    global _session
-    with _session_lock:
-        if _session is None:
-            _session = new_session()
-        return _session
 
 
 # --- one request -------------------------------------------------------------------------------
@@ -311,17 +298,6 @@ class CircuitBreaker:
             self.reason = "rate_limit"
 
 
-_breakers: dict[str, CircuitBreaker] = {}
-_breakers_lock = threading.Lock()
-
-
-def breaker(provider_id: str) -> CircuitBreaker:
-    with _breakers_lock:
-        if provider_id not in _breakers:
-            _breakers[provider_id] = CircuitBreaker()
-        return _breakers[provider_id]
-
-
 def rate_limit_cooldown(retry_after_seconds: float | None) -> float:
     if retry_after_seconds is None:
         return RATE_LIMIT_COOLDOWN
@@ -347,53 +323,9 @@ class Budget:
         return self.remaining() <= 0.0
 
 
-_executor: ThreadPoolExecutor | None = None
-_pending: set[Future] = set()
-_pool_lock = threading.Lock()
-
-
-def submit(fn, *args) -> Future:
-    """Run ``fn(*args)`` in the shared pool; the future is tracked until it ends."""
-    global _executor
-    with _pool_lock:
-        if _executor is None:
-            _executor = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="parcel-doctor-lookup")
-        future = _executor.submit(fn, *args)
-        _pending.add(future)
-    future.add_done_callback(_forget)
-    return future
-
-
-def _forget(future: Future) -> None:
-    with _pool_lock:
-        _pending.discard(future)
-
-
 def wait(futures, budget: Budget) -> tuple[set[Future], set[Future]]:
     """(done, not done) when all are done or the budget ends, whichever comes first."""
     if not futures:
         return set(), set()
     done, not_done = wait_futures(futures, timeout=budget.remaining())
     return set(done), set(not_done)
-
-
-def drain(timeout: float = 30.0) -> bool:
-    """Wait for every lookup still running in the background (tests; a clean shutdown)."""
-    with _pool_lock:
-        pending = set(_pending)
-    if not pending:
-        return True
-    _, not_done = wait_futures(pending, timeout=timeout)
-    return not not_done
-
-
-def reset() -> None:
-    """Forget breakers and the session (tests)."""
-    global _session
-    drain()
-    with _breakers_lock:
-        _breakers.clear()
-    with _session_lock:
-        if _session is not None:
-            _session.close()
-        _session = None

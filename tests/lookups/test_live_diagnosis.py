@@ -74,7 +74,7 @@ def test_api_diagnose_shows_the_live_hand_over_to_the_korean_courier(net, data_d
     assert answer["warnings"] == []
 
 
-def test_a_fresh_number_cainiao_does_not_know_is_an_update_delay_it_names(net, data_dir):
+def test_a_fresh_number_cainiao_does_not_know_is_an_update_delay_it_names(net, data_dir, service):
     fresh = "LP00123456789012"
     net.add(responses.GET, cainiao.URL, json={"success": True, "module": [{"mailNo": fresh, "mailNoSource": "EXTERNAL", "detailList": []}]})
     from companion import dates
@@ -86,7 +86,7 @@ def test_a_fresh_number_cainiao_does_not_know_is_an_update_delay_it_names(net, d
         {"timeText": "2026-09-28 10:00:00", "trackingSecondCode": "AE_GWMS_OUTBOUND", "trackingDetailDesc": "Package ready for shipping from warehouse"}]}]}}}
     capture = Capture(url="https://www.aliexpress.com/p/tracking/index.html?tradeOrderId=8215000000000123",
                       payloads=[{"api": "mtop.ae.ld.querydetail", "data": body}], captured_at=dates.parse_iso("2026-09-30T10:00:00+09:00"))
-    order = diagnose(capture, data_dir=data_dir)["orders"][0]
+    order = diagnose(capture, data_dir=data_dir, service=service)["orders"][0]
     assert order["diagnosis"]["cause"] == "update_delay"
     assert "차이냐오에 직접 조회: 아직 없는 번호" in order["diagnosis"]["evidence"]
     assert "차이냐오에 직접 물어봐도" in order["diagnosis"]["explanation"]
