@@ -29,15 +29,14 @@ from companion.lookups.base import LiveResult
 from companion.lookups.base import Provider
 from companion.lookups.base import ProviderError
 from companion.lookups.base import RateLimited
-from companion.lookups.base import sort_events
 from companion.lookups import last_errors
 from companion.lookups.cache import LookupCache
 from companion.lookups.providers import ALL as PROVIDERS
 from companion.lookups.providers import BY_ID
 from companion.lookups.service import Service
 from companion.lookups.settings import Settings
-from companion.models import Event
 from companion.models import Order
+from companion.models import merge_events
 from companion.models import Parcel
 
 log = logging.getLogger(__name__)
@@ -132,15 +131,22 @@ def lookup(orders: list[Order], settings, now: datetime, data_dir, *, service: S
     if not active:
         return report
     now = now or dates.now_kst()
-    clock = http.Budget(budget)
-    cache = LookupCache(data_dir) if data_dir is not None else None
-    session = session or service.session()
+    rounds = _Rounds(
+        service=service,
+        settings=settings,
+        now=now,
+        cache=LookupCache(data_dir) if data_dir is not None else None,
+        session=session or service.session(),
+        clock=http.Budget(budget),
+        report=report,
+    )
     parcels = [(order, parcel) for order in orders for parcel in order.parcels]
-    asked: set[tuple[str, str]] = set()
     for _ in range(2):  # the second round follows what Cainiao revealed
-        if clock.expired:
+        if rounds.clock.expired:
             break
-        round_answers = _round(active, parcels, asked, settings, now, cache, session, clock, report, service)
+        plan = rounds.plan(active, parcels)
+        rounds.ask(plan)
+        round_answers = rounds.collect(plan)
         if not round_answers:
             break
         _merge(round_answers, report)
@@ -149,86 +155,122 @@ def lookup(orders: list[Order], settings, now: datetime, data_dir, *, service: S
     return report
 
 
-# --- one round ---------------------------------------------------------------------------------
+# --- one round: plan, ask, collect ---------------------------------------------------------------
 
 
-def _round(active, parcels, asked, settings, now, cache, session, clock, report, service) -> list[ParcelAnswer]:
-    wanted: dict[str, list[str]] = {}  # provider id → numbers, in order
-    owners: dict[tuple[str, str], list[tuple[Order, Parcel]]] = {}
-    for provider in active:
-        for order, parcel in parcels:
-            for number in provider.numbers(parcel):
-                owners.setdefault((provider.id, number), []).append((order, parcel))
-                if (provider.id, number) not in asked and number not in wanted.setdefault(provider.id, []):
-                    wanted[provider.id].append(number)
-    results: dict[tuple[str, str], LiveResult] = {}
-    futures = {}
-    planned: list[list[tuple]] = []
-    for provider_id, numbers in wanted.items():
-        if not numbers:
-            continue
-        provider = BY_ID[provider_id]
-        asked.update((provider_id, n) for n in numbers)
-        missing = []
-        for number in numbers:
-            hit = cache.get(provider_id, number) if cache else None
-            if hit is not None:
-                results[(provider_id, number)] = hit
+@dataclass
+class _Plan:
+    """One round's work: who owns each (provider, number), what the cache already knew, and the
+    calls to make, per provider."""
+
+    owners: dict[tuple[str, str], list[tuple[Order, Parcel]]] = field(default_factory=dict)
+    results: dict[tuple[str, str], LiveResult] = field(default_factory=dict)
+    calls: list[list[tuple[Provider, list[str], Context]]] = field(default_factory=list)
+
+
+@dataclass
+class _Rounds:
+    """What the rounds of one :func:`lookup` share; ``asked`` grows so no number is asked twice."""
+
+    service: Service
+    settings: Settings
+    now: datetime
+    cache: LookupCache | None
+    session: object
+    clock: http.Budget
+    report: LiveReport
+    asked: set[tuple[str, str]] = field(default_factory=set)
+
+    def plan(self, active: list[Provider], parcels: list[tuple[Order, Parcel]]) -> _Plan:
+        """The numbers each provider is to be asked, minus those asked before, those the cache
+        knows and those of a provider whose breaker is open (said in the report)."""
+        plan = _Plan()
+        wanted: dict[str, list[str]] = {}  # provider id → numbers, in order
+        for provider in active:
+            for order, parcel in parcels:
+                for number in provider.numbers(parcel):
+                    plan.owners.setdefault((provider.id, number), []).append((order, parcel))
+                    if (provider.id, number) not in self.asked and number not in wanted.setdefault(provider.id, []):
+                        wanted[provider.id].append(number)
+        for provider_id, numbers in wanted.items():
+            if not numbers:
+                continue
+            provider = BY_ID[provider_id]
+            self.asked.update((provider_id, n) for n in numbers)
+            missing = []
+            for number in numbers:
+                hit = self.cache.get(provider_id, number) if self.cache else None
+                if hit is not None:
+                    plan.results[(provider_id, number)] = hit
+                else:
+                    missing.append(number)
+            if not missing:
+                continue
+            breaker = self.service.breaker(provider_id)
+            if not breaker.allow():
+                self._skipped(provider, breaker)
+                continue
+            context = Context(now=self.now, key=self.settings.key(provider_id))
+            self.report.asked += len(missing)
+            plan.calls.append([(provider, chunk, context) for chunk in _chunks(provider, missing)])
+        return plan
+
+    def ask(self, plan: _Plan) -> None:
+        """Make the planned calls in the pool and wait for them within the budget; answers go
+        into ``plan.results``, failures and what did not answer in time into the report."""
+        futures = {}
+        # Interleaved, so that every provider's first call gets a worker before anyone's second.
+        for turn in range(max((len(p) for p in plan.calls), default=0)):
+            for calls in plan.calls:
+                if turn < len(calls):
+                    provider, chunk, context = calls[turn]
+                    breaker = self.service.breaker(provider.id)
+                    futures[self.service.submit(_call, provider, chunk, self.session, context, self.cache, breaker)] = provider
+        done, not_done = http.wait(set(futures), self.clock)
+        for future in done:
+            provider = futures[future]
+            error = future.exception()
+            if error is None:
+                for number, result in future.result().items():
+                    plan.results[(provider.id, number)] = result
             else:
-                missing.append(number)
-        if not missing:
-            continue
-        breaker = service.breaker(provider_id)
-        if not breaker.allow():
-            minutes = max(1, round(breaker.retry_in() / 60))
-            en, ko = provider.short_name("en"), provider.short_name("ko")
-            if breaker.reason == "rate_limit":
-                report._problem(
-                    provider,
-                    "circuit_open",
-                    f"{en} was skipped: it asked us to slow down (next try in {minutes} min)",
-                    f"{ko}: 조회가 너무 잦다고 해서 잠시 쉬고 있어요({minutes}분 뒤 다시 시도).",
-                )
-            else:
-                report._problem(
-                    provider,
-                    "circuit_open",
-                    f"{en} was skipped: it failed several times in a row (next try in {minutes} min)",
-                    f"{ko}: 여러 번 연속 실패해 잠시 건너뛰었어요({minutes}분 뒤 다시 시도).",
-                )
-            continue
-        context = Context(now=now, key=settings.key(provider_id))
-        report.asked += len(missing)
-        planned.append([(provider, chunk, context) for chunk in _chunks(provider, missing)])
-    # Interleaved, so that every provider's first call gets a worker before anyone's second.
-    for turn in range(max((len(p) for p in planned), default=0)):
-        for calls in planned:
-            if turn < len(calls):
-                provider, chunk, context = calls[turn]
-                futures[service.submit(_call, provider, chunk, session, context, cache, service.breaker(provider.id))] = provider
-    done, not_done = http.wait(set(futures), clock)
-    for future in done:
-        provider = futures[future]
-        error = future.exception()
-        if error is None:
-            for number, result in future.result().items():
-                results[(provider.id, number)] = result
+                _explain(self.report, provider, error)
+        for future in not_done:
+            provider = futures[future]
+            seconds = f"{self.clock.seconds:g}"
+            self.report._problem(
+                provider,
+                "timeout",
+                f"{provider.short_name('en')} did not answer within {seconds} s",
+                f"{provider.short_name('ko')}: {seconds}초 안에 답이 없었어요.",
+            )
+
+    @staticmethod
+    def collect(plan: _Plan) -> list[ParcelAnswer]:
+        """Each answer once for every parcel that holds its number."""
+        answers = []
+        for (provider_id, number), result in plan.results.items():
+            for order, parcel in plan.owners.get((provider_id, number), []):
+                answers.append(ParcelAnswer(order=order, parcel=parcel, result=result))
+        return answers
+
+    def _skipped(self, provider: Provider, breaker: http.CircuitBreaker) -> None:
+        minutes = max(1, round(breaker.retry_in() / 60))
+        en, ko = provider.short_name("en"), provider.short_name("ko")
+        if breaker.reason == "rate_limit":
+            self.report._problem(
+                provider,
+                "circuit_open",
+                f"{en} was skipped: it asked us to slow down (next try in {minutes} min)",
+                f"{ko}: 조회가 너무 잦다고 해서 잠시 쉬고 있어요({minutes}분 뒤 다시 시도).",
+            )
         else:
-            _explain(report, provider, error)
-    for future in not_done:
-        provider = futures[future]
-        seconds = f"{clock.seconds:g}"
-        report._problem(
-            provider,
-            "timeout",
-            f"{provider.short_name('en')} did not answer within {seconds} s",
-            f"{provider.short_name('ko')}: {seconds}초 안에 답이 없었어요.",
-        )
-    answers = []
-    for (provider_id, number), result in results.items():
-        for order, parcel in owners.get((provider_id, number), []):
-            answers.append(ParcelAnswer(order=order, parcel=parcel, result=result))
-    return answers
+            self.report._problem(
+                provider,
+                "circuit_open",
+                f"{en} was skipped: it failed several times in a row (next try in {minutes} min)",
+                f"{ko}: 여러 번 연속 실패해 잠시 건너뛰었어요({minutes}분 뒤 다시 시도).",
+            )
 
 
 def _chunks(provider: Provider, numbers: list[str]) -> list[list[str]]:
@@ -310,23 +352,3 @@ def _may_name(parcel: Parcel, name: str) -> bool:
     if not parcel.carrier_name:
         return True
     return korean_courier(parcel.carrier_name) is None and korean_courier(name) is not None
-
-
-def merge_events(ours: list[Event], theirs: list[Event]) -> list[Event]:
-    """One list, newest first. An event seen again (same time, code and text) is kept once;
-    across readings, two events of the same minute and milestone are one (ours is kept)."""
-    merged = list(ours)
-    exact = {e.key() for e in merged}
-    moments = {(_minute(e.time), e.milestone) for e in merged if e.time is not None and e.milestone}
-    for event in theirs:
-        if event.key() in exact:
-            continue
-        if event.time is not None and event.milestone and (_minute(event.time), event.milestone) in moments:
-            continue
-        merged.append(event)
-        exact.add(event.key())
-    return sort_events(merged)
-
-
-def _minute(when: datetime) -> str:
-    return when.astimezone(dates.KST).strftime("%Y-%m-%dT%H:%M")
