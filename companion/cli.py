@@ -241,7 +241,7 @@ def _diagnose(args) -> int:
 
         data_dir = datadir.resolve(args.data_dir)
         store = History(data_dir / "history.sqlite3")
-    capture = Capture(url=url, html=html, payloads=payloads, captured_at=now, lang=lang, time_zone=args.time_zone)
+    capture = Capture(url=url, html=html, payloads=payloads, captured_at=now, time_zone=args.time_zone)
     with lookups.Service() as service:  # this run's live lookups; closed once they have finished
         answer = diagnose(capture, lang=lang, store=store, data_dir=data_dir, service=service)
     if args.json:

@@ -192,7 +192,6 @@ class Page:
 
     site: str = "generic"
     kind: str = "generic"
-    lang: str | None = None  # the page's own language, when it says
     orders: list[Order] = field(default_factory=list)
     loose_numbers: list[str] = field(default_factory=list)  # numbers outside any order
     warnings: list[str] = field(default_factory=list)  # what could not be read (partial result)

@@ -1,13 +1,13 @@
 """Live lookups, opt-in: Cainiao, Korean customs (UNI-PASS) and Korean couriers feed the diagnosis.
 
-:func:`enrich` asks every provider the user turned on about the parcels it can say something
+:func:`lookup` asks every provider the user turned on about the parcels it can say something
 about, within one budget of 3 s for all of them together, and merges what comes back into the
 parcels: events (newest first, de-duplicated, each naming its ``source``), and, from Cainiao,
-the Korean courier and its number when the page did not give them. It returns warnings for the
-providers that did not answer. :func:`lookup` does the same and also returns every provider's
-answer per parcel (``not_found`` included), for rules that need more than events.
+the Korean courier and its number when the page did not give them. Its :class:`LiveReport`
+holds every provider's answer per parcel (``not_found`` included), for rules that need more
+than events, and the providers that did not answer (``warnings_in``).
 
-With every provider off (the default) nothing is sent, nothing is opened: both return at once.
+With every provider off (the default) nothing is sent, nothing is opened: it returns at once.
 
 Order of work: first Cainiao, UNI-PASS and the couriers already known; then, with what is left
 of the budget, UNI-PASS and the courier for the Korean numbers Cainiao has just revealed.
@@ -58,7 +58,6 @@ __all__ = [
     "Provider",
     "Service",
     "Settings",
-    "enrich",
     "lookup",
 ]
 
@@ -90,10 +89,6 @@ class LiveReport:
     problems: list[Problem] = field(default_factory=list)
     asked: int = 0  # numbers sent out (not from the cache)
 
-    @property
-    def warnings(self) -> list[str]:
-        return [p.en for p in self.problems]
-
     def warnings_in(self, lang: str = "ko") -> list[str]:
         return [p.ko if lang == "ko" else p.en for p in self.problems]
 
@@ -110,19 +105,11 @@ class LiveReport:
             self.problems.append(Problem(provider.id, kind, en, ko))
 
 
-def enrich(orders: list[Order], settings, now: datetime, data_dir, *, service: Service, session=None, budget: float = BUDGET_SECONDS) -> list[str]:
-    """Ask the enabled providers about the parcels of ``orders``, merge their answers into the
-    parcels (in place), and return warnings ("UNI-PASS did not answer within 3 s").
-
-    ``settings``: a :class:`Settings`, the ``settings.json`` dict, or None to read it from
-    ``data_dir``. Returns ``[]`` and sends nothing when every provider is off.
-    """
-    return lookup(orders, settings, now, data_dir, service=service, session=session, budget=budget).warnings
-
-
 def lookup(orders: list[Order], settings, now: datetime, data_dir, *, service: Service, session=None, budget: float = BUDGET_SECONDS) -> LiveReport:
-    """Like :func:`enrich`, but returns the whole :class:`LiveReport`. ``service`` keeps the
-    session, the breakers and the pool (the app's, the CLI run's, a test's own)."""
+    """Ask the enabled providers about the parcels of ``orders`` and merge their answers into the
+    parcels (in place). ``settings``: a :class:`Settings`, the ``settings.json`` dict, or None to
+    read it from ``data_dir``. ``service`` keeps the session, the breakers and the pool (the
+    app's, the CLI run's, a test's own). An empty report, nothing sent, when every provider is off."""
     report = LiveReport()
     if not orders or os.environ.get(OFF_SWITCH, "").strip().lower() in ("0", "off", "no", "false"):
         return report

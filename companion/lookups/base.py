@@ -203,9 +203,6 @@ class Provider:
         """The numbers worth asking about for this parcel (none: the parcel is not for us)."""
         raise NotImplementedError
 
-    def wanted(self, parcel: Parcel) -> bool:
-        return bool(self.numbers(parcel))
-
     def fetch(self, numbers: list[str], session, timeout: Timeout, context: Context | None = None) -> dict[str, LiveResult]:
         """Ask the service about ``numbers``; one :class:`LiveResult` per number it could
         answer for. Raises :class:`ProviderError` when the service gave no usable answer."""
