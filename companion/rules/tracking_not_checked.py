@@ -14,17 +14,11 @@ from companion.rules.base import status_evidence
 CAUSE = "tracking_not_checked"
 
 
-def check(case):
-    if case.tracking_seen or any(p.number or p.parcel.events for p in case.parcels):
+def check(case, fallback: bool = False):
+    """With ``fallback``, unconditionally: the answer when no rule fits, the honest "we do not
+    know yet" (companion/rules/__init__.py)."""
+    if not fallback and not _unchecked(case):
         return None
-    status = case.order.status
-    if status != "awaiting_delivery" and not (status == "unknown" and case.order.has_tracking_link):
-        return None
-    return fallback(case)
-
-
-def fallback(case):
-    """Also the answer when no rule fits: the honest "we do not know yet"."""
     return finding(
         CAUSE,
         "info",
@@ -37,3 +31,10 @@ def fallback(case):
             age_evidence(case),
         ],
     )
+
+
+def _unchecked(case) -> bool:
+    if case.tracking_seen or any(p.number or p.parcel.events for p in case.parcels):
+        return False
+    status = case.order.status
+    return status == "awaiting_delivery" or (status == "unknown" and case.order.has_tracking_link)

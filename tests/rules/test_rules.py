@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
+import inspect
 
 import pytest
 
@@ -228,6 +230,18 @@ def test_17track_opens_in_the_users_language_and_trackers_follow_the_internation
 
 
 def test_rule_modules_hold_only_a_cause_and_a_check():
+    """Each rule module defines two public names, ``CAUSE`` (its own module name) and
+    ``check(case)``; everything else it defines is a private helper of that check."""
     for rule in rules.RULES:
         module = importlib.import_module(rule.__name__)
-        assert isinstance(module.CAUSE, str) and callable(module.check)
+        tree = ast.parse(inspect.getsource(module))
+        defined = set()
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                defined.add(node.name)
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                defined |= {t.id for t in targets if isinstance(t, ast.Name)}
+        assert {name for name in defined if not name.startswith("_")} == {"CAUSE", "check"}, rule.__name__
+        assert module.CAUSE == rule.__name__.rsplit(".", 1)[1]
+        assert list(inspect.signature(module.check).parameters)[0] == "case"
