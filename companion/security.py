@@ -50,7 +50,9 @@ _PAIRING_LOCK = threading.Lock()
 # them is decided per request (``_may_cors``): flask-cors's ``CORS(app, origins=...)`` fixes its
 # origins when the app is made, and ours change at runtime (before pairing, any extension may
 # reach health and pair; a new pairing replaces the paired origin), so the check hands flask-cors
-# the one origin it allows for this request and flask-cors writes the headers.
+# the one origin it allows for this request and flask-cors writes the headers. That origin has
+# passed ``_EXTENSION_ORIGIN`` (letters, digits, "-"), so flask-cors takes it as a literal, never
+# as a pattern.
 _CORS = {
     "methods": ["GET", "POST", "PUT", "DELETE", "OPTIONS"],
     "allow_headers": ["Authorization", "Content-Type"],
