@@ -33,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from companion import errors
     from companion import limits
+    from companion import lookups
     from companion import replay
     from companion import security
     from companion import store
@@ -44,6 +45,8 @@ def create_app(config: dict | None = None) -> Flask:
     limits.init_app(app)
     store.init_app(app)
     replay.init_app(app)
+    # The live lookups' session, breakers and pool belong to this app (companion/lookups/service.py).
+    app.extensions["parcel_doctor.lookups"] = lookups.Service()
 
     from companion.api import bp
 

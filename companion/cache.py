@@ -22,9 +22,9 @@ import hashlib
 import json
 import pickle
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 
+from companion.lru import LRU
 from companion.models import Page
 from companion.parsing.base import Capture
 
@@ -36,24 +36,20 @@ class ParseCache:
     """A thread-safe LRU of pickled pages, keyed by :func:`key`."""
 
     def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES):
-        self.max_entries = max_entries
-        self.max_bytes = max_bytes
-        self._items: OrderedDict[bytes, bytes] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
+        self._items: LRU[bytes, bytes] = LRU(max_entries, max_bytes)
         self.hits = 0
         self.misses = 0
+        self._count = threading.Lock()  # the two counters, kept exact across waitress's threads
 
     def parse(self, capture: Capture, parse: Callable[[Capture], Page]) -> Page:
         """``parse(capture)``, or a fresh copy of what it gave for the same capture before."""
         digest = key(capture)
         if digest is not None:
-            with self._lock:
-                blob = self._items.get(digest)
+            blob = self._items.get(digest)
+            with self._count:
                 if blob is None:
                     self.misses += 1
                 else:
-                    self._items.move_to_end(digest)
                     self.hits += 1
             if blob is not None:
                 return pickle.loads(blob)
@@ -67,29 +63,17 @@ class ParseCache:
             blob = pickle.dumps(page, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # something that does not pickle: simply not cached
             return
-        if len(blob) > self.max_bytes:
-            return
-        with self._lock:
-            old = self._items.pop(digest, None)
-            if old is not None:
-                self._bytes -= len(old)
-            self._items[digest] = blob
-            self._bytes += len(blob)
-            while len(self._items) > self.max_entries or self._bytes > self.max_bytes:
-                _, dropped = self._items.popitem(last=False)
-                self._bytes -= len(dropped)
+        self._items.put(digest, blob)
 
     def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-            self._bytes = 0
+        self._items.clear()
 
     def __len__(self) -> int:
         return len(self._items)
 
     @property
     def size_bytes(self) -> int:
-        return self._bytes
+        return self._items.size_bytes
 
 
 def key(capture: Capture) -> bytes | None:

@@ -203,6 +203,7 @@ def _fewer_malloc_arenas() -> None:
 
 def _diagnose(args) -> int:
     from companion import dates
+    from companion import lookups
     from companion.diagnosis import diagnose
     from companion.parsing.base import Capture
 
@@ -250,8 +251,9 @@ def _diagnose(args) -> int:
 
         data_dir = datadir.resolve(args.data_dir)
         store = History(data_dir / "history.sqlite3")
-    capture = Capture(url=url, html=html, payloads=payloads, captured_at=now, lang=lang, time_zone=args.time_zone)
-    answer = diagnose(capture, lang=lang, store=store, data_dir=data_dir)
+    capture = Capture(url=url, html=html, payloads=payloads, captured_at=now, time_zone=args.time_zone)
+    with lookups.Service() as service:  # this run's live lookups; closed once they have finished
+        answer = diagnose(capture, lang=lang, store=store, data_dir=data_dir, service=service)
     if args.json:
         print(json.dumps(answer, ensure_ascii=False, indent=2))
         return 0

@@ -35,16 +35,17 @@ class Outcome:
     steady: tuple[datetime, datetime]  # capture times [from, until) giving this same answer
 
 
-def diagnose(capture: Capture, lang: str = "ko", store=None, data_dir=None) -> dict:
+def diagnose(capture: Capture, lang: str = "ko", store=None, data_dir=None, service=None) -> dict:
     """A diagnosis for every order in the capture, as the JSON the API returns.
 
     ``data_dir`` holds the live-lookup settings: with it, the providers the user turned on are
-    asked (3 s at most, all together) before the rules run; without it, nothing leaves the machine.
+    asked (3 s at most, all together) before the rules run, through ``service`` (a
+    :class:`companion.lookups.Service`, needed then); without it, nothing leaves the machine.
     """
-    return examine(capture, lang, store=store, data_dir=data_dir).answer
+    return examine(capture, lang, store=store, data_dir=data_dir, service=service).answer
 
 
-def examine(capture: Capture, lang: str = "ko", store=None, data_dir=None, pages=None) -> Outcome:
+def examine(capture: Capture, lang: str = "ko", store=None, data_dir=None, pages=None, service=None) -> Outcome:
     """:func:`diagnose`, with what the replay policy needs; ``pages`` is a parse cache
     (companion/cache.py) or None."""
     # "now" is the capture's time, read in Seoul: every "days since" counts Korean calendar days.
@@ -60,7 +61,7 @@ def examine(capture: Capture, lang: str = "ko", store=None, data_dir=None, pages
     history = store.delivered_days() if store is not None and waiting else {}
     live = None
     if data_dir is not None:
-        live = lookups.lookup(page.orders, None, capture.captured_at, data_dir)
+        live = lookups.lookup(page.orders, None, capture.captured_at, data_dir, service=service)
         page.warnings.extend(live.warnings_in(lang))
     _scrubbed(page)
     verdict = understood.check(capture, page)

@@ -12,6 +12,9 @@ from datetime import date
 from datetime import datetime
 from enum import IntEnum
 
+from companion import dates
+from companion import milestones
+
 ORDER_STATUSES = (
     "awaiting_payment",
     "awaiting_shipment",
@@ -72,11 +75,7 @@ class Parcel:
     eta_end: date | None = None
 
     def sort_events(self) -> None:
-        """Newest first; undated events keep their place after the dated ones."""
-        dated = [e for e in self.events if e.time is not None]
-        undated = [e for e in self.events if e.time is None]
-        dated.sort(key=lambda e: e.time, reverse=True)
-        self.events = dated + undated
+        self.events = sort_events(self.events)
 
 
 class Tracking(IntEnum):
@@ -147,7 +146,7 @@ class Order:
                 if parcel.tracking_number or parcel.events:
                     self.parcels.append(parcel)
                 continue
-            mine.events = _merged_events(mine.events, parcel.events)
+            mine.events = _merged_readings(mine.events, parcel.events)
             for name in ("tracking_number", "origin_number", "service", "carrier_name", "domestic_number", "eta_end", "untracked_note"):
                 if getattr(mine, name) is None:
                     setattr(mine, name, getattr(parcel, name))
@@ -163,18 +162,44 @@ class Order:
         return unnumbered[0] if len(unnumbered) == 1 else None
 
 
-def _merged_events(ours: list[Event], theirs: list[Event]) -> list[Event]:
-    """One list of events, newest first. When only one reading carries AliExpress's codes (the
-    JSON), it is the complete record and the wording-only copy of it is dropped."""
+def sort_events(events: list[Event]) -> list[Event]:
+    """Newest first; events of the same second in the order of progress (release after
+    clearance); undated events after the dated ones, in their own order."""
+    dated = [e for e in events if e.time is not None]
+    undated = [e for e in events if e.time is None]
+    dated.sort(key=lambda e: (e.time, milestones.PROGRESS.get(e.milestone or "", -1)), reverse=True)
+    return dated + undated
+
+
+def merge_events(ours: list[Event], theirs: list[Event]) -> list[Event]:
+    """One list, newest first: the one merge of two sources of a parcel's events (two readings
+    of a page, the page and a live lookup). An event seen again (same time, code and text) is
+    kept once; across sources, two events of the same minute and milestone are one (ours is
+    kept)."""
+    merged = list(ours)
+    exact = {e.key() for e in merged}
+    moments = {(_minute(e.time), e.milestone) for e in merged if e.time is not None and e.milestone}
+    for event in theirs:
+        if event.key() in exact:
+            continue
+        if event.time is not None and event.milestone and (_minute(event.time), event.milestone) in moments:
+            continue
+        merged.append(event)
+        exact.add(event.key())
+    return sort_events(merged)
+
+
+def _minute(when: datetime) -> str:
+    return when.astimezone(dates.KST).strftime("%Y-%m-%dT%H:%M")
+
+
+def _merged_readings(ours: list[Event], theirs: list[Event]) -> list[Event]:
+    """Two readings of one page's parcel. When only one carries AliExpress's codes (the JSON),
+    it is the complete record and the wording-only copy of it is dropped; else :func:`merge_events`."""
     coded_ours, coded_theirs = any(e.code for e in ours), any(e.code for e in theirs)
     if coded_ours != coded_theirs:
-        merged = list(ours if coded_ours else theirs)
-    else:
-        seen = {e.key() for e in ours}
-        merged = ours + [e for e in theirs if e.key() not in seen]
-    holder = Parcel(events=merged)
-    holder.sort_events()
-    return holder.events
+        return sort_events(list(ours if coded_ours else theirs))
+    return merge_events(ours, theirs)
 
 
 @dataclass
@@ -183,7 +208,6 @@ class Page:
 
     site: str = "generic"
     kind: str = "generic"
-    lang: str | None = None  # the page's own language, when it says
     orders: list[Order] = field(default_factory=list)
     loose_numbers: list[str] = field(default_factory=list)  # numbers outside any order
     warnings: list[str] = field(default_factory=list)  # what could not be read (partial result)

@@ -172,7 +172,7 @@ def diagnose(app: Flask, capture: Capture, lang: str, key: Key | None = None, ca
     which moves, so never kept)."""
     store, data_dir = history(app), app.config["DATA_DIR"]
     before = _state(app) if key is not None else None
-    outcome = examine(capture, lang, store=store, data_dir=data_dir, pages=app.extensions["parcel_doctor.pages"])
+    outcome = examine(capture, lang, store=store, data_dir=data_dir, pages=app.extensions["parcel_doctor.pages"], service=app.extensions["parcel_doctor.lookups"])
     response = app.json.response(outcome.answer)
     if key is None or captured_text is None or key.captured not in (None, captured_text):
         return response

@@ -23,7 +23,11 @@ from urllib.parse import urlsplit
 from flask import Flask
 from flask import current_app
 from flask import g
+from flask import make_response
 from flask import request
+
+from flask_cors.core import get_cors_options
+from flask_cors.core import set_cors_headers
 
 from companion import datadir
 from companion.errors import ApiError
@@ -40,6 +44,22 @@ _OPEN = {"api.health", "api.pair", "api.openapi"}
 # One pairing at a time in this process (waitress's threads); the file lock makes two processes
 # on one data dir (``serve`` and ``token --pairing-code``) agree as well.
 _PAIRING_LOCK = threading.Lock()
+# What flask-cors writes for an origin the pairing check let through: no cookies, never "*", the
+# two headers and the methods the API takes, preflights cached for 10 minutes. Which origin gets
+# them is decided per request (``_may_cors``): flask-cors's ``CORS(app, origins=...)`` fixes its
+# origins when the app is made, and ours change at runtime (before pairing, any extension may
+# reach health and pair; a new pairing replaces the paired origin), so the check hands flask-cors
+# the one origin it allows for this request and flask-cors writes the headers. That origin has
+# passed ``_EXTENSION_ORIGIN`` (letters, digits, "-"), so flask-cors takes it as a literal, never
+# as a pattern.
+_CORS = {
+    "methods": ["GET", "POST", "PUT", "DELETE", "OPTIONS"],
+    "allow_headers": ["Authorization", "Content-Type"],
+    "max_age": 600,
+    "supports_credentials": False,
+    "send_wildcard": False,
+    "always_send": False,
+}
 
 
 class Credentials:
@@ -208,8 +228,8 @@ def init_app(app: Flask) -> None:
     def _cors(response):
         origin = request.headers.get("Origin")
         if origin and _may_cors(origin):
-            response.headers["Access-Control-Allow-Origin"] = origin
-            response.headers["Vary"] = "Origin"
+            set_cors_headers(response, get_cors_options(app, _CORS, {"origins": [origin]}))
+            response.vary.add("Origin")  # flask-cors adds it only for a list of origins; ours is one
         return response
 
 
@@ -240,12 +260,7 @@ def _may_cors(origin: str) -> bool:
 
 
 def _preflight(origin: str | None):
-    from flask import make_response
-
+    """An empty 204 for an origin that may have CORS here; flask-cors then adds the headers."""
     if not origin or not _may_cors(origin):
         raise ApiError(403, "forbidden_origin", "This origin may not call Parcel Doctor.")
-    response = make_response("", 204)
-    response.headers["Access-Control-Allow-Methods"] = "GET, POST, PUT, DELETE, OPTIONS"
-    response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type"
-    response.headers["Access-Control-Max-Age"] = "600"
-    return response
+    return make_response("", 204)

@@ -29,7 +29,6 @@ def capture_of(path: Path) -> Capture:
         html=page.read_text(encoding="utf-8") if page.exists() else None,
         payloads=meta["payloads"],
         captured_at=dates.parse_iso(meta["captured_at"]),
-        lang=meta.get("lang", "ko"),
     )
 
 

@@ -60,6 +60,6 @@ def capture_from(body: dict) -> tuple[Capture, str]:
         if not (isinstance(offset, int) or offset.is_integer()) or abs(offset) > 14 * 60:
             raise ApiError(400, "invalid_field", "'utc_offset_minutes' must be a whole number between -840 and 840.")
         offset = int(offset)
-    capture = Capture(url=url, html=html, payloads=payloads, captured_at=captured_at, lang=lang,
+    capture = Capture(url=url, html=html, payloads=payloads, captured_at=captured_at,
                       time_zone=time_zone, utc_offset_minutes=offset)
     return capture, lang

@@ -36,7 +36,7 @@ def put_settings():
     body = json_object()
     data_dir = current_app.config["DATA_DIR"]
     try:
-        settings, _ = lookup_settings.update(data_dir, body)
+        settings, _ = current_app.extensions["parcel_doctor.lookups"].update_settings(data_dir, body)
     except lookup_settings.SettingsError as error:
         raise ApiError(error.status, error.code, error.message) from None
     except OSError:

@@ -1,13 +1,13 @@
 """Live lookups, opt-in: Cainiao, Korean customs (UNI-PASS) and Korean couriers feed the diagnosis.
 
-:func:`enrich` asks every provider the user turned on about the parcels it can say something
+:func:`lookup` asks every provider the user turned on about the parcels it can say something
 about, within one budget of 3 s for all of them together, and merges what comes back into the
 parcels: events (newest first, de-duplicated, each naming its ``source``), and, from Cainiao,
-the Korean courier and its number when the page did not give them. It returns warnings for the
-providers that did not answer. :func:`lookup` does the same and also returns every provider's
-answer per parcel (``not_found`` included), for rules that need more than events.
+the Korean courier and its number when the page did not give them. Its :class:`LiveReport`
+holds every provider's answer per parcel (``not_found`` included), for rules that need more
+than events, and the providers that did not answer (``warnings_in``).
 
-With every provider off (the default) nothing is sent, nothing is opened: both return at once.
+With every provider off (the default) nothing is sent, nothing is opened: it returns at once.
 
 Order of work: first Cainiao, UNI-PASS and the couriers already known; then, with what is left
 of the budget, UNI-PASS and the courier for the Korean numbers Cainiao has just revealed.
@@ -33,14 +33,14 @@ from companion.lookups.base import LiveResult
 from companion.lookups.base import Provider
 from companion.lookups.base import ProviderError
 from companion.lookups.base import RateLimited
-from companion.lookups.base import sort_events
 from companion.lookups import last_errors
 from companion.lookups.cache import LookupCache
 from companion.lookups.providers import ALL as PROVIDERS
 from companion.lookups.providers import BY_ID
+from companion.lookups.service import Service
 from companion.lookups.settings import Settings
-from companion.models import Event
 from companion.models import Order
+from companion.models import merge_events
 from companion.models import Parcel
 
 log = logging.getLogger(__name__)
@@ -67,8 +67,8 @@ __all__ = [
     "LiveResult",
     "Problem",
     "Provider",
+    "Service",
     "Settings",
-    "enrich",
     "lookup",
 ]
 
@@ -100,10 +100,6 @@ class LiveReport:
     problems: list[Problem] = field(default_factory=list)
     asked: int = 0  # numbers sent out (not from the cache)
 
-    @property
-    def warnings(self) -> list[str]:
-        return [p.en for p in self.problems]
-
     def warnings_in(self, lang: str = "ko") -> list[str]:
         return [p.ko if lang == "ko" else p.en for p in self.problems]
 
@@ -120,18 +116,11 @@ class LiveReport:
             self.problems.append(Problem(provider.id, kind, en, ko))
 
 
-def enrich(orders: list[Order], settings, now: datetime, data_dir, *, session=None, budget: float = BUDGET_SECONDS) -> list[str]:
-    """Ask the enabled providers about the parcels of ``orders``, merge their answers into the
-    parcels (in place), and return warnings ("UNI-PASS did not answer within 3 s").
-
-    ``settings``: a :class:`Settings`, the ``settings.json`` dict, or None to read it from
-    ``data_dir``. Returns ``[]`` and sends nothing when every provider is off.
-    """
-    return lookup(orders, settings, now, data_dir, session=session, budget=budget).warnings
-
-
-def lookup(orders: list[Order], settings, now: datetime, data_dir, *, session=None, budget: float = BUDGET_SECONDS) -> LiveReport:
-    """Like :func:`enrich`, but returns the whole :class:`LiveReport`."""
+def lookup(orders: list[Order], settings, now: datetime, data_dir, *, service: Service, session=None, budget: float = BUDGET_SECONDS) -> LiveReport:
+    """Ask the enabled providers about the parcels of ``orders`` and merge their answers into the
+    parcels (in place). ``settings``: a :class:`Settings`, the ``settings.json`` dict, or None to
+    read it from ``data_dir``. ``service`` keeps the session, the breakers and the pool (the
+    app's, the CLI run's, a test's own). An empty report, nothing sent, when every provider is off."""
     report = LiveReport()
     if not orders or os.environ.get(OFF_SWITCH, "").strip().lower() in ("0", "off", "no", "false"):
         return report
@@ -140,16 +129,22 @@ def lookup(orders: list[Order], settings, now: datetime, data_dir, *, session=No
     if not active:
         return report
     now = now or dates.now_kst()
-    clock = http.Budget(budget)
-    cache = LookupCache(data_dir) if data_dir is not None else None
-    session = session or http.shared_session()
+    rounds = _Rounds(
+        service=service,
+        settings=settings,
+        now=now,
+        cache=LookupCache(data_dir) if data_dir is not None else None,
+        session=session or service.session(),
+        clock=http.Budget(budget),
+        report=report,
+    )
     parcels = [(order, parcel) for order in orders for parcel in order.parcels]
-    asked: set[tuple[str, str]] = set()
-    left = {provider.id: NUMBERS_PER_CAPTURE for provider in active}  # numbers still allowed out
     for _ in range(2):  # the second round follows what Cainiao revealed
-        if clock.expired:
+        if rounds.clock.expired:
             break
-        round_answers = _round(active, parcels, asked, left, settings, now, cache, session, clock, report)
+        plan = rounds.plan(active, parcels)
+        rounds.ask(plan)
+        round_answers = rounds.collect(plan)
         if not round_answers:
             break
         _merge(round_answers, report)
@@ -158,106 +153,143 @@ def lookup(orders: list[Order], settings, now: datetime, data_dir, *, session=No
     return report
 
 
-# --- one round ---------------------------------------------------------------------------------
+# --- one round: plan, ask, collect ---------------------------------------------------------------
 
 
-def _round(active, parcels, asked, left, settings, now, cache, session, clock, report) -> list[ParcelAnswer]:
-    wanted: dict[str, list[str]] = {}  # provider id → numbers, in order
-    owners: dict[tuple[str, str], list[tuple[Order, Parcel]]] = {}
-    for provider in active:
-        for order, parcel in parcels:
-            for number in provider.numbers(parcel):
-                owners.setdefault((provider.id, number), []).append((order, parcel))
-                if (provider.id, number) not in asked and number not in wanted.setdefault(provider.id, []):
-                    wanted[provider.id].append(number)
-    results: dict[tuple[str, str], LiveResult] = {}
-    futures = {}
-    planned: list[list[tuple]] = []
-    for provider_id, numbers in wanted.items():
-        if not numbers:
-            continue
-        provider = BY_ID[provider_id]
-        asked.update((provider_id, n) for n in numbers)
-        missing = []
-        for number in numbers:
-            hit = cache.get(provider_id, number) if cache else None
-            if hit is not None:
-                results[(provider_id, number)] = hit
+@dataclass
+class _Plan:
+    """One round's work: who owns each (provider, number), what the cache already knew, and the
+    calls to make, per provider."""
+
+    owners: dict[tuple[str, str], list[tuple[Order, Parcel]]] = field(default_factory=dict)
+    results: dict[tuple[str, str], LiveResult] = field(default_factory=dict)
+    calls: list[list[tuple[Provider, list[str], Context]]] = field(default_factory=list)
+
+
+@dataclass
+class _Rounds:
+    """What the rounds of one :func:`lookup` share; ``asked`` grows so no number is asked twice."""
+
+    service: Service
+    settings: Settings
+    now: datetime
+    cache: LookupCache | None
+    session: object
+    clock: http.Budget
+    report: LiveReport
+    asked: set[tuple[str, str]] = field(default_factory=set)
+    left: dict[str, int] = field(default_factory=dict)  # numbers each provider may still be sent
+
+    def plan(self, active: list[Provider], parcels: list[tuple[Order, Parcel]]) -> _Plan:
+        """The numbers each provider is to be asked, minus those asked before, those the cache
+        knows and those of a provider whose breaker is open (said in the report)."""
+        plan = _Plan()
+        wanted: dict[str, list[str]] = {}  # provider id → numbers, in order
+        for provider in active:
+            for order, parcel in parcels:
+                for number in provider.numbers(parcel):
+                    plan.owners.setdefault((provider.id, number), []).append((order, parcel))
+                    if (provider.id, number) not in self.asked and number not in wanted.setdefault(provider.id, []):
+                        wanted[provider.id].append(number)
+        for provider_id, numbers in wanted.items():
+            if not numbers:
+                continue
+            provider = BY_ID[provider_id]
+            self.asked.update((provider_id, n) for n in numbers)
+            missing = []
+            for number in numbers:
+                hit = self.cache.get(provider_id, number) if self.cache else None
+                if hit is not None:
+                    plan.results[(provider_id, number)] = hit
+                else:
+                    missing.append(number)
+            if not missing:
+                continue
+            missing = self._within_caps(provider, missing)
+            if not missing:
+                continue
+            breaker = self.service.breaker(provider_id)
+            if not breaker.allow():
+                self.service.quota(provider_id).give_back(len(missing))
+                self.left[provider_id] += len(missing)
+                self._skipped(provider, breaker)
+                continue
+            context = Context(now=self.now, key=self.settings.key(provider_id))
+            self.report.asked += len(missing)
+            plan.calls.append([(provider, chunk, context) for chunk in _chunks(provider, missing)])
+        return plan
+
+    def ask(self, plan: _Plan) -> None:
+        """Make the planned calls in the pool and wait for them within the budget; answers go
+        into ``plan.results``, failures and what did not answer in time into the report."""
+        futures = {}
+        # Interleaved, so that every provider's first call gets a worker before anyone's second.
+        for turn in range(max((len(p) for p in plan.calls), default=0)):
+            for calls in plan.calls:
+                if turn < len(calls):
+                    provider, chunk, context = calls[turn]
+                    breaker = self.service.breaker(provider.id)
+                    futures[self.service.submit(_call, provider, chunk, self.session, context, self.cache, breaker)] = provider
+        done, not_done = http.wait(set(futures), self.clock)
+        for future in done:
+            provider = futures[future]
+            error = future.exception()
+            if error is None:
+                for number, result in future.result().items():
+                    plan.results[(provider.id, number)] = result
             else:
-                missing.append(number)
-        if not missing:
-            continue
-        missing = _within_caps(provider, missing, left, report)
-        if not missing:
-            continue
-        breaker = http.breaker(provider_id)
-        if not breaker.allow():
-            http.quota(provider_id).give_back(len(missing))
-            left[provider_id] += len(missing)
-            minutes = max(1, round(breaker.retry_in() / 60))
+                _explain(self.report, provider, error)
+        for future in not_done:
+            provider = futures[future]
+            seconds = f"{self.clock.seconds:g}"
+            self.report._problem(
+                provider,
+                "timeout",
+                f"{provider.short_name('en')} did not answer within {seconds} s",
+                f"{provider.short_name('ko')}: {seconds}초 안에 답이 없었어요.",
+            )
+
+    @staticmethod
+    def collect(plan: _Plan) -> list[ParcelAnswer]:
+        """Each answer once for every parcel that holds its number."""
+        answers = []
+        for (provider_id, number), result in plan.results.items():
+            for order, parcel in plan.owners.get((provider_id, number), []):
+                answers.append(ParcelAnswer(order=order, parcel=parcel, result=result))
+        return answers
+
+    def _within_caps(self, provider: Provider, numbers: list[str]) -> list[str]:
+        """The first of ``numbers`` this capture and this minute still allow; says so when not all."""
+        left = self.left.setdefault(provider.id, NUMBERS_PER_CAPTURE)
+        allowed = self.service.quota(provider.id).take(min(len(numbers), left))
+        self.left[provider.id] = left - allowed
+        if allowed < len(numbers):
             en, ko = provider.short_name("en"), provider.short_name("ko")
-            if breaker.reason == "rate_limit":
-                report._problem(
-                    provider,
-                    "circuit_open",
-                    f"{en} was skipped: it asked us to slow down (next try in {minutes} min)",
-                    f"{ko}: 조회가 너무 잦다고 해서 잠시 쉬고 있어요({minutes}분 뒤 다시 시도).",
-                )
-            else:
-                report._problem(
-                    provider,
-                    "circuit_open",
-                    f"{en} was skipped: it failed several times in a row (next try in {minutes} min)",
-                    f"{ko}: 여러 번 연속 실패해 잠시 건너뛰었어요({minutes}분 뒤 다시 시도).",
-                )
-            continue
-        context = Context(now=now, key=settings.key(provider_id))
-        report.asked += len(missing)
-        planned.append([(provider, chunk, context) for chunk in _chunks(provider, missing)])
-    # Interleaved, so that every provider's first call gets a worker before anyone's second.
-    for turn in range(max((len(p) for p in planned), default=0)):
-        for calls in planned:
-            if turn < len(calls):
-                provider, chunk, context = calls[turn]
-                futures[http.submit(_call, provider, chunk, session, context, cache)] = provider
-    done, not_done = http.wait(set(futures), clock)
-    for future in done:
-        provider = futures[future]
-        error = future.exception()
-        if error is None:
-            for number, result in future.result().items():
-                results[(provider.id, number)] = result
-        else:
-            _explain(report, provider, error)
-    for future in not_done:
-        provider = futures[future]
-        seconds = f"{clock.seconds:g}"
-        report._problem(
-            provider,
-            "timeout",
-            f"{provider.short_name('en')} did not answer within {seconds} s",
-            f"{provider.short_name('ko')}: {seconds}초 안에 답이 없었어요.",
-        )
-    answers = []
-    for (provider_id, number), result in results.items():
-        for order, parcel in owners.get((provider_id, number), []):
-            answers.append(ParcelAnswer(order=order, parcel=parcel, result=result))
-    return answers
+            self.report._problem(
+                provider,
+                "capped",
+                f"{en}: only {allowed} of {len(numbers)} numbers were looked up (at most {NUMBERS_PER_CAPTURE} a page, {NUMBERS_PER_MINUTE} a minute)",
+                f"{ko}: 번호 {len(numbers)}개 중 {allowed}개만 조회했어요(한 화면에 {NUMBERS_PER_CAPTURE}개, 1분에 {NUMBERS_PER_MINUTE}개까지).",
+            )
+        return numbers[:allowed]
 
-
-def _within_caps(provider: Provider, numbers: list[str], left: dict[str, int], report: LiveReport) -> list[str]:
-    """The first of ``numbers`` this capture and this minute still allow; says so when not all."""
-    allowed = http.quota(provider.id).take(min(len(numbers), left[provider.id]))
-    left[provider.id] -= allowed
-    if allowed < len(numbers):
+    def _skipped(self, provider: Provider, breaker: http.CircuitBreaker) -> None:
+        minutes = max(1, round(breaker.retry_in() / 60))
         en, ko = provider.short_name("en"), provider.short_name("ko")
-        report._problem(
-            provider,
-            "capped",
-            f"{en}: only {allowed} of {len(numbers)} numbers were looked up (at most {NUMBERS_PER_CAPTURE} a page, {NUMBERS_PER_MINUTE} a minute)",
-            f"{ko}: 번호 {len(numbers)}개 중 {allowed}개만 조회했어요(한 화면에 {NUMBERS_PER_CAPTURE}개, 1분에 {NUMBERS_PER_MINUTE}개까지).",
-        )
-    return numbers[:allowed]
+        if breaker.reason == "rate_limit":
+            self.report._problem(
+                provider,
+                "circuit_open",
+                f"{en} was skipped: it asked us to slow down (next try in {minutes} min)",
+                f"{ko}: 조회가 너무 잦다고 해서 잠시 쉬고 있어요({minutes}분 뒤 다시 시도).",
+            )
+        else:
+            self.report._problem(
+                provider,
+                "circuit_open",
+                f"{en} was skipped: it failed several times in a row (next try in {minutes} min)",
+                f"{ko}: 여러 번 연속 실패해 잠시 건너뛰었어요({minutes}분 뒤 다시 시도).",
+            )
 
 
 def _chunks(provider: Provider, numbers: list[str]) -> list[list[str]]:
@@ -269,9 +301,8 @@ def _chunks(provider: Provider, numbers: list[str]) -> list[list[str]]:
     return [numbers[i::lanes] for i in range(lanes)]
 
 
-def _call(provider: Provider, numbers: list[str], session, context: Context, cache) -> dict[str, LiveResult]:
+def _call(provider: Provider, numbers: list[str], session, context: Context, cache, breaker) -> dict[str, LiveResult]:
     """In a worker thread: ask, then tell the breaker and the cache (also after the budget)."""
-    breaker = http.breaker(provider.id)
     try:
         results = provider.fetch(numbers, session, http.TIMEOUT, context)
     except RateLimited as error:
@@ -340,23 +371,3 @@ def _may_name(parcel: Parcel, name: str) -> bool:
     if not parcel.carrier_name:
         return True
     return korean_courier(parcel.carrier_name) is None and korean_courier(name) is not None
-
-
-def merge_events(ours: list[Event], theirs: list[Event]) -> list[Event]:
-    """One list, newest first. An event seen again (same time, code and text) is kept once;
-    across readings, two events of the same minute and milestone are one (ours is kept)."""
-    merged = list(ours)
-    exact = {e.key() for e in merged}
-    moments = {(_minute(e.time), e.milestone) for e in merged if e.time is not None and e.milestone}
-    for event in theirs:
-        if event.key() in exact:
-            continue
-        if event.time is not None and event.milestone and (_minute(event.time), event.milestone) in moments:
-            continue
-        merged.append(event)
-        exact.add(event.key())
-    return sort_events(merged)
-
-
-def _minute(when: datetime) -> str:
-    return when.astimezone(dates.KST).strftime("%Y-%m-%dT%H:%M")

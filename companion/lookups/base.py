@@ -21,6 +21,7 @@ from companion import dates
 from companion import milestones
 from companion.models import Event
 from companion.models import Parcel
+from companion.models import sort_events
 from companion.scrub import scrub  # noqa: F401  (the providers' one scrub, re-exported)
 
 Timeout = tuple[float, float]  # (connect, read) seconds, as requests takes them
@@ -202,9 +203,6 @@ class Provider:
         """The numbers worth asking about for this parcel (none: the parcel is not for us)."""
         raise NotImplementedError
 
-    def wanted(self, parcel: Parcel) -> bool:
-        return bool(self.numbers(parcel))
-
     def fetch(self, numbers: list[str], session, timeout: Timeout, context: Context | None = None) -> dict[str, LiveResult]:
         """Ask the service about ``numbers``; one :class:`LiveResult` per number it could
         answer for. Raises :class:`ProviderError` when the service gave no usable answer."""
@@ -230,15 +228,6 @@ def clean(text) -> str:
     if text is None or isinstance(text, (dict, list, bool)):
         return ""
     return _SPACES.sub(" ", str(text)).strip()[:300]
-
-
-def sort_events(events: list[Event]) -> list[Event]:
-    """Newest first; events of the same second in the order of progress (release after
-    clearance); undated events after the dated ones, in their own order."""
-    dated = [e for e in events if e.time is not None]
-    undated = [e for e in events if e.time is None]
-    dated.sort(key=lambda e: (e.time, milestones.PROGRESS.get(e.milestone or "", -1)), reverse=True)
-    return dated + undated
 
 
 def newest_milestone(parcel: Parcel) -> str | None:

@@ -1,7 +1,8 @@
 """The network side of live lookups, shared by every provider.
 
-- one ``requests`` session (connection reuse, cookies for CJ's CSRF dance), browser-like
-  headers, connect/read timeouts of 2 s / 5 s, at most 3 redirects;
+- a ``requests`` session (connection reuse, cookies for CJ's CSRF dance), browser-like
+  headers, connect/read timeouts of 2 s / 5 s, at most 3 redirects; the one in use, like the
+  breakers and the pool, is kept by :class:`companion.lookups.service.Service`;
 - one retry with backoff on a 5xx answer (written out here rather than urllib3's ``Retry``,
   whose first retry has no backoff at all);
 - a :class:`CircuitBreaker` per provider: after 3 failures in a row the provider is left alone
@@ -24,7 +25,6 @@ import re
 import threading
 import time
 from concurrent.futures import Future
-from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass
 from dataclasses import field
@@ -113,19 +113,6 @@ def new_session() -> requests.Session:
         }
     )
     return session
-
-
-_session: requests.Session | None = None
-_session_lock = threading.Lock()
-
-
-def shared_session() -> requests.Session:
-    """The one session every provider uses."""
-    global _session
-    with _session_lock:
-        if _session is None:
-            _session = new_session()
-        return _session
 
 
 # --- one request -------------------------------------------------------------------------------
@@ -254,6 +241,31 @@ def decode(content: bytes, content_type: str = "") -> str:
 # --- circuit breakers ----------------------------------------------------------------------------
 
 
+class Quota:
+    """At most ``limit`` numbers in any ``window`` seconds (a sliding window of send times)."""
+
+    def __init__(self, limit: int = NUMBERS_PER_MINUTE, window: float = QUOTA_WINDOW, clock=time.monotonic):
+        self.limit = limit
+        self.window = window
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._sent: list[float] = []
+
+    def take(self, wanted: int) -> int:
+        """How many of ``wanted`` numbers may go out now (0 to ``wanted``); they are counted."""
+        with self._lock:
+            now = self.clock()
+            self._sent = [t for t in self._sent if t > now - self.window]
+            granted = max(0, min(wanted, self.limit - len(self._sent)))
+            self._sent += [now] * granted
+            return granted
+
+    def give_back(self, count: int) -> None:
+        """Un-count ``count`` numbers taken but not sent (the breaker said no)."""
+        with self._lock:
+            del self._sent[len(self._sent) - min(count, len(self._sent)) :]
+
+
 class CircuitBreaker:
     """Closed → (``failures`` failures in a row) → open for ``cooldown`` s → half-open: one
     trial call; its success closes the breaker, its failure opens it again."""
@@ -319,52 +331,6 @@ class CircuitBreaker:
             self.reason = "rate_limit"
 
 
-_breakers: dict[str, CircuitBreaker] = {}
-_breakers_lock = threading.Lock()
-
-
-def breaker(provider_id: str) -> CircuitBreaker:
-    with _breakers_lock:
-        if provider_id not in _breakers:
-            _breakers[provider_id] = CircuitBreaker()
-        return _breakers[provider_id]
-
-
-class Quota:
-    """At most ``limit`` numbers in any ``window`` seconds (a sliding window of send times)."""
-
-    def __init__(self, limit: int = NUMBERS_PER_MINUTE, window: float = QUOTA_WINDOW, clock=time.monotonic):
-        self.limit = limit
-        self.window = window
-        self.clock = clock
-        self._lock = threading.Lock()
-        self._sent: list[float] = []
-
-    def take(self, wanted: int) -> int:
-        """How many of ``wanted`` numbers may go out now (0 to ``wanted``); they are counted."""
-        with self._lock:
-            now = self.clock()
-            self._sent = [t for t in self._sent if t > now - self.window]
-            granted = max(0, min(wanted, self.limit - len(self._sent)))
-            self._sent += [now] * granted
-            return granted
-
-    def give_back(self, count: int) -> None:
-        """Un-count ``count`` numbers taken but not sent (the breaker said no)."""
-        with self._lock:
-            del self._sent[len(self._sent) - min(count, len(self._sent)) :]
-
-
-_quotas: dict[str, Quota] = {}
-
-
-def quota(provider_id: str) -> Quota:
-    with _breakers_lock:
-        if provider_id not in _quotas:
-            _quotas[provider_id] = Quota()
-        return _quotas[provider_id]
-
-
 def rate_limit_cooldown(retry_after_seconds: float | None) -> float:
     if retry_after_seconds is None:
         return RATE_LIMIT_COOLDOWN
@@ -390,54 +356,9 @@ class Budget:
         return self.remaining() <= 0.0
 
 
-_executor: ThreadPoolExecutor | None = None
-_pending: set[Future] = set()
-_pool_lock = threading.Lock()
-
-
-def submit(fn, *args) -> Future:
-    """Run ``fn(*args)`` in the shared pool; the future is tracked until it ends."""
-    global _executor
-    with _pool_lock:
-        if _executor is None:
-            _executor = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="parcel-doctor-lookup")
-        future = _executor.submit(fn, *args)
-        _pending.add(future)
-    future.add_done_callback(_forget)
-    return future
-
-
-def _forget(future: Future) -> None:
-    with _pool_lock:
-        _pending.discard(future)
-
-
 def wait(futures, budget: Budget) -> tuple[set[Future], set[Future]]:
     """(done, not done) when all are done or the budget ends, whichever comes first."""
     if not futures:
         return set(), set()
     done, not_done = wait_futures(futures, timeout=budget.remaining())
     return set(done), set(not_done)
-
-
-def drain(timeout: float = 30.0) -> bool:
-    """Wait for every lookup still running in the background (tests; a clean shutdown)."""
-    with _pool_lock:
-        pending = set(_pending)
-    if not pending:
-        return True
-    _, not_done = wait_futures(pending, timeout=timeout)
-    return not not_done
-
-
-def reset() -> None:
-    """Forget breakers, quotas and the session (tests)."""
-    global _session
-    drain()
-    with _breakers_lock:
-        _breakers.clear()
-        _quotas.clear()
-    with _session_lock:
-        if _session is not None:
-            _session.close()
-        _session = None

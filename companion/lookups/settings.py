@@ -18,7 +18,6 @@ import logging
 import os
 import re
 import stat
-import threading
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
@@ -33,7 +32,6 @@ log = logging.getLogger(__name__)
 
 FILENAME = "settings.json"
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-_lock = threading.Lock()
 
 NOTICE = {
     "ko": "켠 조회만, 켠 곳으로만 보내요. 꺼 두면 아무것도 보내지 않아요. 이름·전화번호·주소·개인통관고유부호는 어디에도 보내지 않아요.",
@@ -170,13 +168,13 @@ def public(settings: Settings, lang: str = "ko") -> dict:
 def update(data_dir, body) -> tuple[Settings, list[str]]:
     """Apply a ``PUT /v1/settings`` body strictly, save, and return the new settings and the
     ids of the providers it turned off. What an off provider said is not used, so not kept
-    either: its cached answers are dropped here."""
+    either: its cached answers are dropped here. Not thread-safe by itself: the app calls it
+    through :meth:`companion.lookups.service.Service.update_settings`, one at a time."""
     from companion.lookups.cache import LookupCache
 
-    with _lock:
-        current = load(data_dir)
-        changed = apply(current, body)
-        save(data_dir, current)
+    current = load(data_dir)
+    changed = apply(current, body)
+    save(data_dir, current)
     cache = LookupCache(data_dir)
     for provider_id in changed:
         cache.forget(provider_id)

@@ -11,7 +11,6 @@ from companion import milestones
 from companion.parsing import vocabulary as aliexpress
 
 _DATA = json.loads(Path(__file__).with_name("vocabulary.json").read_text(encoding="utf-8"))
-_UNSET = object()
 
 
 @dataclass(frozen=True)

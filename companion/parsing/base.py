@@ -31,7 +31,6 @@ class Capture:
     html: str | None = None
     payloads: list = field(default_factory=list)
     captured_at: datetime | None = None
-    lang: str = "ko"
     # The buyer's time zone as the browser reports it: AliExpress prints wall-clock times in it.
     time_zone: str | None = None  # IANA name ("America/Sao_Paulo")
     utc_offset_minutes: int | None = None  # used when the name is missing or unknown here

@@ -68,4 +68,4 @@ __all__ = ["CAUSES", "RULES", "Case", "build_case", "evaluate"]
 def evaluate(case: Case) -> list[Finding]:
     """Every finding for the case, primary first. Never empty."""
     findings = [found for rule in RULES if (found := rule.check(case)) is not None]
-    return findings or [tracking_not_checked.fallback(case)]
+    return findings or [tracking_not_checked.check(case, fallback=True)]

@@ -13,17 +13,11 @@ from companion.rules.base import status_evidence
 CAUSE = "tracking_not_checked"
 
 
-def check(case):
-    if case.tracking_seen or any(p.number or p.parcel.events for p in case.parcels):
+def check(case, fallback: bool = False):
+    """With ``fallback``, unconditionally: the answer when no rule fits, the honest "we do not
+    know yet" (companion/rules/__init__.py)."""
+    if not fallback and not _unchecked(case):
         return None
-    status = case.order.status
-    if status != "awaiting_delivery" and not (status == "unknown" and case.order.has_tracking_link):
-        return None
-    return fallback(case)
-
-
-def fallback(case):
-    """Also the answer when no rule fits: the honest "we do not know yet"."""
     return finding(
         CAUSE,
         "info",
@@ -35,3 +29,10 @@ def fallback(case):
             evidence("이 주문의 배송 조회 화면을 아직 보지 못했어요", "This order's tracking page has not been seen yet"),
         ],
     )
+
+
+def _unchecked(case) -> bool:
+    if case.tracking_seen or any(p.number or p.parcel.events for p in case.parcels):
+        return False
+    status = case.order.status
+    return status == "awaiting_delivery" or (status == "unknown" and case.order.has_tracking_link)

@@ -224,7 +224,7 @@ def test_an_unchanged_order_is_not_rewritten(tmp_path):
     history = store.History(tmp_path / "h.sqlite3")
     meta = request_of(LIST)
     capture = Capture(url=meta["url"], html=meta["html"], payloads=meta.get("payloads", []),
-                      captured_at=dates.parse_iso(meta["captured_at"]), lang="ko")
+                      captured_at=dates.parse_iso(meta["captured_at"]))
     first = examine(capture, store=history)
     assert first.recorded.changed
     wal = history.path.with_name(history.path.name + "-wal")

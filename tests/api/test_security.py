@@ -105,11 +105,24 @@ def test_a_preflight_only_for_the_paired_extension(client, creds):
     ok = client.options("/v1/diagnose", headers={**asked, "Origin": EXTENSION})
     assert ok.status_code == 204
     assert ok.headers["Access-Control-Allow-Origin"] == EXTENSION
-    assert "Authorization" in ok.headers["Access-Control-Allow-Headers"]
+    assert "authorization" in ok.headers["Access-Control-Allow-Headers"].lower()  # header names have no case
     for origin in (FIREFOX, "https://www.aliexpress.com", "null"):
         refused = client.options("/v1/diagnose", headers={**asked, "Origin": origin})
         assert refused.status_code == 403
         assert not [h for h in refused.headers.keys() if h.lower().startswith("access-control-")]
+
+
+def test_a_preflight_allows_only_our_headers_and_no_credentials(client, creds):
+    """flask-cors writes what the API takes: the token and JSON headers, no cookies, never "*"."""
+    pair(client, creds)
+    asked = {"Access-Control-Request-Method": "DELETE", "Access-Control-Request-Headers": "Authorization, X-Other, Cookie"}
+    ok = client.options("/v1/orders/1", headers={**asked, "Origin": EXTENSION})
+    assert ok.status_code == 204
+    assert ok.headers["Access-Control-Allow-Headers"] == "Authorization"
+    assert "DELETE" in ok.headers["Access-Control-Allow-Methods"] and "PATCH" not in ok.headers["Access-Control-Allow-Methods"]
+    assert ok.headers["Access-Control-Max-Age"] == "600"
+    assert "Access-Control-Allow-Credentials" not in ok.headers
+    assert "Origin" in ok.headers["Vary"]
 
 
 def test_firefox_can_pair_before_it_is_known(client, creds):

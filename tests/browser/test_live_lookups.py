@@ -17,7 +17,6 @@ import waitress
 
 from companion.app import create_app
 from companion.dates import KST
-from companion.lookups import http
 from companion.lookups import settings as lookup_settings
 from companion.lookups import unipass
 from companion.security import Credentials
@@ -37,7 +36,8 @@ class InProcessCompanion:
 
     def __init__(self, data_dir: Path):
         self.data_dir, self.port = data_dir, free_port()
-        self.server = waitress.create_server(create_app({"PORT": self.port, "DATA_DIR": str(data_dir)}), host="127.0.0.1", port=self.port, threads=8)
+        self.app = create_app({"PORT": self.port, "DATA_DIR": str(data_dir)})
+        self.server = waitress.create_server(self.app, host="127.0.0.1", port=self.port, threads=8)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def pairing_code(self) -> str:
@@ -54,7 +54,6 @@ def test_the_overlay_shows_a_live_customs_hold_and_its_source(browser, tmp_path)
     data_dir = tmp_path / "data"
     companion = InProcessCompanion(data_dir)
     lookup_settings.update(data_dir, {"providers": {"unipass": {"enabled": True, "key": "q260t225s025d125g080x030"}}})
-    http.reset()
     with responses.RequestsMock(assert_all_requests_are_fired=True) as fake:
         fake.add(responses.GET, unipass.URL, body=unipass_hold_now(NUMBER), content_type="application/xml;charset=UTF-8")
         companion.thread.start()
@@ -64,7 +63,7 @@ def test_the_overlay_shows_a_live_customs_hold_and_its_source(browser, tmp_path)
             found = wait_for_overlays(page, [ORDER])[ORDER]
         finally:
             companion.server.close()
-            http.drain(10)
+            companion.app.extensions["parcel_doctor.lookups"].drain(10)
     # The page alone says "in customs, day 2"; UNI-PASS says clearance is on hold.
     assert found["cause"] == "customs_hold"
     assert found["severity"] == "action"

@@ -13,7 +13,7 @@ import pytest
 import responses
 
 from companion import dates
-from companion.lookups import http
+from companion import lookups
 
 PAYLOADS = Path(__file__).with_name("payloads")
 NOW = dates.parse_iso("2026-09-30T10:00:00+09:00")
@@ -89,20 +89,26 @@ def releases():
 
 
 @pytest.fixture
-def net(releases):
-    """``responses`` on for the whole test, fresh breakers and session; slow fakes released and
-    background lookups drained before ``responses`` is switched off."""
-    http.reset()
+def service():
+    """This test's own live-lookup service: a fresh session, breakers and pool."""
+    made = lookups.Service()
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def net(releases, service):
+    """``responses`` on for the whole test; slow fakes released and this test's background
+    lookups drained before ``responses`` is switched off."""
     mock = responses.RequestsMock(assert_all_requests_are_fired=False)
     mock.start()
     try:
         yield mock
     finally:
         releases.all()
-        assert http.drain(30), "a background lookup is still running"
+        assert service.drain(30), "a background lookup is still running"
         mock.stop(allow_assert=False)
         mock.reset()
-        http.reset()
 
 
 @pytest.fixture

@@ -310,7 +310,7 @@ def test_scrub_drops_names_and_phones(text, kept):
     assert scrub(text) == kept
 
 
-def test_cj_calls_side_by_side_keep_their_own_token_and_cookie(net, data_dir, monkeypatch):
+def test_cj_calls_side_by_side_keep_their_own_token_and_cookie(net, data_dir, monkeypatch, service):
     """Three lanes share one session: each POST must carry the cookie its own token came with."""
     import itertools
     import threading
@@ -356,6 +356,6 @@ def test_cj_calls_side_by_side_keep_their_own_token_and_cookie(net, data_dir, mo
     parcels = [Parcel(tracking_number=n, carrier_name="CJ대한통운") for n in ("561000000505", "561000000512", "561000000520")]
     settings = lookup_settings.Settings()
     lookup_settings.apply(settings, {"providers": {"kr.cjlogistics": {"enabled": True}}})
-    warnings = lookups.enrich([Order(order_id="1", parcels=parcels)], settings, NOW, data_dir)
+    warnings = lookups.lookup([Order(order_id="1", parcels=parcels)], settings, NOW, data_dir, service=service).warnings_in("en")
     assert warnings == [] and mismatches == []
     assert all(p.events and p.events[0].source == "CJ대한통운" for p in parcels)

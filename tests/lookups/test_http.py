@@ -10,6 +10,7 @@ import pytest
 import requests
 import responses
 
+from companion import lookups
 from companion.lookups import http
 from companion.lookups.base import BadResponse
 from companion.lookups.base import Blocked
@@ -178,11 +179,10 @@ def test_a_rate_limit_trips_the_breaker_at_once():
     assert breaker.allow()
 
 
-def test_each_provider_has_its_own_breaker():
-    http.reset()
-    assert http.breaker("cainiao") is http.breaker("cainiao")
-    assert http.breaker("cainiao") is not http.breaker("unipass")
-    http.reset()
+def test_each_provider_has_its_own_breaker(service):
+    assert service.breaker("cainiao") is service.breaker("cainiao")
+    assert service.breaker("cainiao") is not service.breaker("unipass")
+    assert lookups.Service().breaker("cainiao") is not service.breaker("cainiao")  # nothing shared between services
 
 
 # --- the budget and the pool ----------------------------------------------------------------------
@@ -198,16 +198,16 @@ def test_the_budget_counts_down_on_a_monotonic_clock():
     assert budget.remaining() == 0.0 and budget.expired
 
 
-def test_waiting_stops_at_the_budget_and_the_work_goes_on(releases):
+def test_waiting_stops_at_the_budget_and_the_work_goes_on(releases, service):
     gate = releases()
-    fast = http.submit(lambda: "fast")
-    slow = http.submit(lambda: gate.wait(10) and "slow")
+    fast = service.submit(lambda: "fast")
+    slow = service.submit(lambda: gate.wait(10) and "slow")
     started = time.monotonic()
     done, not_done = http.wait({fast, slow}, http.Budget(0.3))
     assert time.monotonic() - started < 1.5
     assert done == {fast} and not_done == {slow}
     gate.set()
-    assert http.drain(5) and slow.result() == "slow"
+    assert service.drain(5) and slow.result() == "slow"
 
 
 # --- keys stay out of logs ------------------------------------------------------------------------

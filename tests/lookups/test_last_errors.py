@@ -20,11 +20,11 @@ from .test_enrich import an_order
 from .test_enrich import settings
 
 
-def test_the_last_problem_is_kept_and_doctor_names_it(net, data_dir, monkeypatch, capsys, tmp_path):
+def test_the_last_problem_is_kept_and_doctor_names_it(net, data_dir, monkeypatch, capsys, tmp_path, service):
     monkeypatch.setattr(http, "BACKOFF_SECONDS", 0.0)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     net.add(responses.GET, cainiao.URL, status=500)
-    lookups.enrich([an_order()], settings("cainiao"), NOW, data_dir)
+    lookups.lookup([an_order()], settings("cainiao"), NOW, data_dir, service=service).warnings_in("en")
     file = data_dir / last_errors.FILENAME
     saved = json.loads(file.read_text(encoding="utf-8"))
     assert saved["cainiao"]["kind"] == "server_error" and saved["cainiao"]["at"] == "2026-09-30T10:00:00+09:00"
@@ -38,6 +38,6 @@ def test_the_last_problem_is_kept_and_doctor_names_it(net, data_dir, monkeypatch
     assert f"마지막 오류 (2026-09-30 10:00): {saved['cainiao']['ko']}" in out and "차이냐오" in saved["cainiao"]["ko"]
 
 
-def test_no_problem_writes_nothing(net, data_dir):
-    lookups.enrich([an_order()], settings(), NOW, data_dir)
+def test_no_problem_writes_nothing(net, data_dir, service):
+    lookups.lookup([an_order()], settings(), NOW, data_dir, service=service).warnings_in("en")
     assert not (data_dir / last_errors.FILENAME).exists()

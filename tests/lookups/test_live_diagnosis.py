@@ -74,7 +74,7 @@ def test_api_diagnose_shows_the_live_hand_over_to_the_korean_courier(net, data_d
     assert answer["warnings"] == []
 
 
-def test_a_fresh_number_cainiao_does_not_know_is_an_update_delay_it_names(net, data_dir):
+def test_a_fresh_number_cainiao_does_not_know_is_an_update_delay_it_names(net, data_dir, service):
     fresh = "LP00123456789012"
     net.add(responses.GET, cainiao.URL, json={"success": True, "module": [{"mailNo": fresh, "mailNoSource": "EXTERNAL", "detailList": []}]})
     from companion import dates
@@ -86,7 +86,7 @@ def test_a_fresh_number_cainiao_does_not_know_is_an_update_delay_it_names(net, d
         {"timeText": "2026-09-28 10:00:00", "trackingSecondCode": "AE_GWMS_OUTBOUND", "trackingDetailDesc": "Package ready for shipping from warehouse"}]}]}}}
     capture = Capture(url="https://www.aliexpress.com/p/tracking/index.html?tradeOrderId=8215000000000123",
                       payloads=[{"api": "mtop.ae.ld.querydetail", "data": body}], captured_at=dates.parse_iso("2026-09-30T10:00:00+09:00"))
-    order = diagnose(capture, data_dir=data_dir)["orders"][0]
+    order = diagnose(capture, data_dir=data_dir, service=service)["orders"][0]
     assert order["diagnosis"]["cause"] == "update_delay"
     assert "차이냐오에 직접 조회: 아직 없는 번호" in order["diagnosis"]["evidence"]
     assert "차이냐오에 직접 물어봐도" in order["diagnosis"]["explanation"]
@@ -112,7 +112,6 @@ def test_a_forged_capture_with_300_parcels_sends_at_most_the_cap_to_unipass(net,
     key goes out with at most NUMBERS_PER_CAPTURE numbers."""
     from companion import lookups
     from companion.app import create_app
-    from companion.lookups import http
     from companion.security import Credentials
     from tests.conftest import LocalClient
 
@@ -128,5 +127,5 @@ def test_a_forged_capture_with_300_parcels_sends_at_most_the_cap_to_unipass(net,
     answer = app.test_client().post("/v1/diagnose", json=capture, headers=auth)
     assert answer.status_code == 200
     assert len(answer.get_json()["orders"][0]["parcels"]) > lookups.NUMBERS_PER_CAPTURE  # the forgery was read
-    assert http.drain(30)
+    assert app.extensions["parcel_doctor.lookups"].drain(30)
     assert 0 < len(net.calls) <= lookups.NUMBERS_PER_CAPTURE

@@ -63,18 +63,18 @@ def test_the_cainiao_json_as_a_page_payload_gives_the_number_not_its_label():
     assert (parcel.tracking_number, parcel.domestic_number) == ("RC000000002EE", "RC000000003EE")
 
 
-def test_the_label_is_neither_shown_nor_linked(net, data_dir):
+def test_the_label_is_neither_shown_nor_linked(net, data_dir, service):
     """Issue 9: "번호: LATEST TRACKING NUMBER:\tRC…" was shown and put in the 17TRACK link."""
     net.add(responses.GET, cainiao.URL, json=payload_json(BODY))
     lookup_settings.update(data_dir, {"providers": {"cainiao": {"enabled": True}}})
-    answer = diagnose(_page_capture([_querydetail("RC000000002EE")]), data_dir=data_dir)
+    answer = diagnose(_page_capture([_querydetail("RC000000002EE")]), data_dir=data_dir, service=service)
     text = json.dumps(answer, ensure_ascii=False)
     assert "LATEST" not in text.upper() and "\\t" not in text
     parcel = answer["orders"][0]["parcels"][0]
     assert parcel["domestic"]["tracking_number"] == "RC000000003EE"
 
 
-def test_a_number_the_carrier_has_events_for_is_not_called_mistyped(net, data_dir):
+def test_a_number_the_carrier_has_events_for_is_not_called_mistyped(net, data_dir, service):
     """RC000000002EE fails the S10 check digit. Alone on the page, with no carrier event, it may
     be mistyped; once Cainiao answers with events for it, it is a real number."""
     alone = diagnose(_page_capture([_querydetail("RC000000002EE")]))["orders"][0]
@@ -82,7 +82,7 @@ def test_a_number_the_carrier_has_events_for_is_not_called_mistyped(net, data_di
     assert alone["parcels"][0]["valid"] is False  # the overlay says "번호 형식이 맞지 않아요"
     net.add(responses.GET, cainiao.URL, json=payload_json(BODY))
     lookup_settings.update(data_dir, {"providers": {"cainiao": {"enabled": True}}})
-    order = diagnose(_page_capture([_querydetail("RC000000002EE")]), data_dir=data_dir)["orders"][0]
+    order = diagnose(_page_capture([_querydetail("RC000000002EE")]), data_dir=data_dir, service=service)["orders"][0]
     assert "carrier_system_error" not in [f["cause"] for f in order["findings"]], order["findings"]
     assert order["parcels"][0]["valid"] is True  # and it does not say so any more
 
@@ -93,14 +93,14 @@ def _still_in_china(body: dict) -> dict:
     return body
 
 
-def test_cainiao_saying_economy_is_untracked_is_believed_ahead_of_guessing(net, data_dir):
+def test_cainiao_saying_economy_is_untracked_is_believed_ahead_of_guessing(net, data_dir, service):
     """``mailType``/``mailTypeDesc`` are the carrier's own statement: untracked_service, with
     that statement as the evidence; the same answer without them is not untracked."""
     lookup_settings.update(data_dir, {"providers": {"cainiao": {"enabled": True}}})
     net.add(responses.GET, cainiao.URL, json=_still_in_china(payload_json(BODY)))
     capture = _page_capture([_querydetail("RC000000002EE")])
     capture.captured_at = dates.parse_iso("2026-07-20T10:00:00+09:00")
-    order = diagnose(capture, data_dir=data_dir)["orders"][0]
+    order = diagnose(capture, data_dir=data_dir, service=service)["orders"][0]
     assert order["diagnosis"]["cause"] == "untracked_service", order["findings"]
     assert any("택배사가 직접 밝혔어요: \"Economy — Economy shipping doesn't include tracking" in line
                for line in order["diagnosis"]["evidence"]), order["diagnosis"]["evidence"]
@@ -114,7 +114,7 @@ def test_cainiao_saying_economy_is_untracked_is_believed_ahead_of_guessing(net, 
     lookup_settings.update(other_dir, {"providers": {"cainiao": {"enabled": True}}})
     capture = _page_capture([_querydetail("RC000000002EE")])
     capture.captured_at = dates.parse_iso("2026-07-20T10:00:00+09:00")
-    other = diagnose(capture, data_dir=other_dir)["orders"][0]
+    other = diagnose(capture, data_dir=other_dir, service=service)["orders"][0]
     assert "untracked_service" not in [f["cause"] for f in other["findings"]], other["findings"]
 
 

@@ -79,12 +79,12 @@ def _capture(carrier: str | None, number: str | None) -> Capture:
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_no_name_or_phone_from_a_real_capture_is_kept(net, data_dir, name):
+def test_no_name_or_phone_from_a_real_capture_is_kept(net, data_dir, name, service):
     provider, carrier, number, fake = CASES[name]
     fake(net)
     lookup_settings.update(data_dir, {"providers": {provider: {"enabled": True, **({"key": KEY} if provider == "unipass" else {})}}})
     store = History(data_dir / "history.sqlite3")
-    answer = diagnose(_capture(carrier, number), store=store, data_dir=data_dir)
+    answer = diagnose(_capture(carrier, number), store=store, data_dir=data_dir, service=service)
     assert any(call.request.url.startswith(("https://www.", "https://service.", "https://unipass.")) for call in net.calls), "the capture was read"
     order = answer["orders"][0]
     assert any(e for p in order["parcels"] for e in [p["last_event"]]), order

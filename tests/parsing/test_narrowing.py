@@ -48,7 +48,6 @@ def capture_of(path: Path) -> Capture:
         url=meta["url"],
         html=path.with_name(path.name.replace(".capture.json", ".html")).read_text(encoding="utf-8"),
         captured_at=dates.parse_iso(meta["captured_at"]),
-        lang=meta.get("lang", "ko"),
     )
 
 
@@ -98,7 +97,7 @@ def test_the_benchmark_pages_read_every_order(orders):
     for with_payloads in (False, True):
         body = template.capture("123456", payloads=with_payloads)
         capture = Capture(url=body["url"], html=body["html"], payloads=body.get("payloads", []),
-                          captured_at=dates.parse_iso(body["captured_at"]), lang=body["lang"])
+                          captured_at=dates.parse_iso(body["captured_at"]))
         same_reading(capture)
         answer = diagnose(copy.deepcopy(capture))
         assert len(answer["orders"]) == orders and answer["warnings"] == []

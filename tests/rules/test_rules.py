@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
+import inspect
+import re
 
 import pytest
 
 from datetime import date
 
+from companion import dates
 from companion import rules
+from companion.rules import build_case
 from companion.models import Finding
 from companion.rules import evaluate
 from tests.rules.builders import NOW
@@ -238,6 +243,75 @@ def test_17track_opens_in_the_users_language_and_trackers_follow_the_internation
 
 
 def test_rule_modules_hold_only_a_cause_and_a_check():
+    """Each rule module defines two public names, ``CAUSE`` (its own module name) and
+    ``check(case)``; everything else it defines is a private helper of that check."""
     for rule in rules.RULES:
         module = importlib.import_module(rule.__name__)
-        assert isinstance(module.CAUSE, str) and callable(module.check)
+        tree = ast.parse(inspect.getsource(module))
+        defined = set()
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                defined.add(node.name)
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                defined |= {t.id for t in targets if isinstance(t, ast.Name)}
+        assert {name for name in defined if not name.startswith("_")} == {"CAUSE", "check"}, rule.__name__
+        assert module.CAUSE == rule.__name__.rsplit(".", 1)[1]
+        assert list(inspect.signature(module.check).parameters)[0] == "case"
+
+
+# --- each rule's docstring example, run -----------------------------------------------------------
+# (cause, order, tracking seen, what the example says follows: wait_until, protection end, a link
+# number, the captured "now"). Every code, number and date the docstring's "Example:" names must
+# appear in its entry here, so the prose and the test cannot drift apart.
+DOCSTRING_EXAMPLES = [
+    ("cancelled", order("cancelled"), False, {}),
+    ("not_paid", order("awaiting_payment"), False, {}),
+    ("delivered", order("awaiting_delivery", parcel("520000000707", event("2026-09-03 10:00", "AE_GTMS_SIGNED", "Package delivered."), carrier="Hanjin")), True, {}),
+    ("refund_eligible", order("awaiting_delivery", parcel(SWX, event("2026-07-22 09:00", "AE_LH_HO_AIRLINE")), ordered="2026-07-10", protection="2026-09-10"), True, {}),
+    ("refund_eligible", order("awaiting_delivery", ordered="2026-07-10"), False, {"protection_end": ("2026-09-15", "default")}),
+    ("customs_hold", order("awaiting_delivery", parcel(SWX, event("2026-09-22 10:00", "AE_CC_IM_START"))), True, {"words": "9 days"}),
+    ("protection_ending", order("awaiting_delivery", parcel(SWX, event("2026-09-27 10:00", "AE_LH_DEPART_SUCCESS")), protection="2026-10-04"), True, {"wait_until": "2026-10-04"}),
+    ("carrier_system_error", order("awaiting_delivery", parcel("RB123456786CN", event("2026-09-27 10:00", "AE_GWMS_OUTBOUND"))), True, {}),
+    ("handed_over", order("awaiting_delivery", parcel(SWX, event("2026-09-26 10:00", "AE_GTMS_SC_DEPART"), carrier="CJ", domestic="561000000505")), True, {"link": "561000000505"}),
+    ("customs_in_progress", order("awaiting_delivery", parcel(SWX, event("2026-09-27 10:00", "AE_CC_IM_START"))), True, {"now": "2026-09-29", "wait_until": "2026-10-02"}),
+    ("untracked_service", order("awaiting_delivery", parcel("LP00900000000303", event("2026-09-02 10:00", "AE_LH_HO_AIRLINE"), service="Cainiao Super Economy Global"), ordered="2026-08-28"), True, {}),
+    ("stalled", order("awaiting_delivery", parcel(SWX, event("2026-09-15 10:00", "AE_LH_DEPART_SUCCESS"))), True, {}),
+    ("number_not_issued", order("awaiting_delivery", parcel(None, event("2026-09-26 10:00", "AE_GWMS_OUTBOUND"), event("2026-09-25 10:00", "AE_ORDER_PAID"), event("2026-09-25 09:00", "AE_ORDER_PLACED"), blocked=True), ordered="2026-09-25"), True, {"wait_until": "2026-10-03"}),
+    ("update_delay", order("awaiting_delivery", parcel("LP00123456789012", event("2026-09-27 10:00", "AE_GWMS_OUTBOUND"), event("2026-09-25 10:00", "AE_ORDER_PAID")), ordered="2026-09-25"), True, {"wait_until": "2026-10-04"}),
+    ("not_shipped", order("awaiting_shipment", ordered="2026-09-29"), False, {"wait_until": "2026-10-06"}),
+    ("taking_long", order("awaiting_delivery", parcel(SWX, event("2026-09-27 10:00", "AE_LH_DEPART_SUCCESS"), service="AliExpress Selection Standard"), ordered="2026-08-25"), True, {"wait_until": "protection end"}),
+    ("tracking_not_checked", order("awaiting_delivery"), False, {}),
+    ("in_transit", order("awaiting_delivery", parcel(SWX, event("2026-09-27 10:00", "AE_LH_DEPART_SUCCESS"))), True, {}),
+]
+_NAMED = re.compile(r"\b(AE_[A-Z_]+|[A-Z]{2}\d{9}[A-Z]{2}|LP\d{14}|\d{12,14}|\d{4}-\d{2}-\d{2})\b")
+
+
+@pytest.mark.parametrize("cause, built, seen, follows", DOCSTRING_EXAMPLES, ids=[f"{e[0]}:{i}" for i, e in enumerate(DOCSTRING_EXAMPLES)])
+def test_a_rules_docstring_example_holds(cause, built, seen, follows):
+    now = f"{follows.get('now', NOW[:10])}{NOW[10:]}"
+    found = findings(built, now=now, tracking_seen=seen)[0]
+    assert found.cause == cause
+    wait = follows.get("wait_until")
+    if wait == "protection end":
+        assert found.wait_until == build_case(built, dates.parse_iso(now)).protection_end[0]
+    elif wait:
+        assert found.wait_until == date.fromisoformat(wait)
+    if "protection_end" in follows:
+        end, who = follows["protection_end"]
+        assert build_case(built, dates.parse_iso(now)).protection_end == (date.fromisoformat(end), who)
+    if "link" in follows:
+        assert any(follows["link"] in action.url for action in found.actions)
+    if "words" in follows:
+        assert follows["words"] in found.explanation_en
+
+
+def test_every_docstring_example_is_run_as_written():
+    source = inspect.getsource(importlib.import_module(__name__))
+    entries = [line for line in source.splitlines() if line.startswith('    ("') and line.rstrip().endswith("}),")]
+    for rule in rules.RULES:
+        example = rule.__doc__[rule.__doc__.index("Example:"):]
+        mine = " ".join(line for line in entries if line.startswith(f'    ("{rule.CAUSE}",'))
+        assert mine, f"{rule.CAUSE}: its docstring example has no entry in DOCSTRING_EXAMPLES"
+        named = set(_NAMED.findall(example)) - {NOW[:10]}  # "captured 2026-09-30" is the tests' NOW
+        assert {n for n in named if n not in mine} == set(), rule.__name__
