@@ -10,4 +10,5 @@ from companion.api import health  # noqa: E402,F401
 from companion.api import openapi  # noqa: E402,F401
 from companion.api import orders  # noqa: E402,F401
 from companion.api import pair  # noqa: E402,F401
+from companion.api import refresh  # noqa: E402,F401
 from companion.api import settings  # noqa: E402,F401
