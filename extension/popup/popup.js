@@ -10,6 +10,7 @@ import { setupNumberBox } from "./number-box.js";
 import { setupSettings } from "./settings.js";
 import { refreshLookups } from "./lookups.js";
 import { setupDashboardLink } from "./dashboard-link.js";
+import { setupNotify } from "./notify.js";
 
 async function refreshAll() {
   const status = await fetchStatus();
@@ -26,6 +27,7 @@ async function main() {
   setupPairing(refreshAll);
   setupNumberBox();
   setupDashboardLink();
+  await setupNotify();
   setupSettings(status, refreshAll);
   await refreshLookups(status);
   await setupSummary();
