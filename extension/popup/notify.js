@@ -6,13 +6,16 @@
 import { MSG, toWorker, setResult } from "./runtime.js";
 import { t } from "./i18n.js";
 
-const PERMISSIONS = { permissions: ["alarms", "notifications"] };
+const NEEDED = ["alarms", "notifications"];
 
 async function granted() {
   try {
+    // Only what the manifest lists as optional may be asked for: Firefox takes "alarms" only as
+    // a required permission (its package lists it so; it shows no prompt there).
+    const optional = chrome.runtime.getManifest().optional_permissions || [];
     // request() first, without awaiting anything else, so the click still counts as the gesture;
     // it answers true at once when the permissions are already granted.
-    return await chrome.permissions.request(PERMISSIONS);
+    return await chrome.permissions.request({ permissions: NEEDED.filter((p) => optional.includes(p)) });
   } catch {
     return false;
   }
