@@ -90,7 +90,7 @@ function schedule() {
   return chrome.alarms.create(ALARM, { when: Date.now() + minutes * 60 * 1000 });
 }
 
-/** The hour in Seoul, and whether it falls in the quiet period (which may run over midnight). */
+/** Whether the hour in Seoul falls in the quiet period (which may run over midnight). */
 export function quietAt(now, { quietFrom, quietTo }) {
   const hour = (now.getUTCHours() + SEOUL_OFFSET_HOURS) % 24;
   if (quietFrom === quietTo) return false;
@@ -122,13 +122,13 @@ export async function recheck() {
     fresh.push(note);
   }
   if (fresh.length) await chrome.storage.local.set({ [DONE]: [...done].slice(-DONE_MAX) });
+  const shown = fresh.map(({ id, title, message }) => ({ id, title, message }));
   if (quiet) {
     const queue = (await chrome.storage.local.get(QUEUE))[QUEUE] || [];
-    await chrome.storage.local.set({ [QUEUE]: [...queue, ...fresh.map(({ id, title, message }) => ({ id, title, message }))] });
+    await chrome.storage.local.set({ [QUEUE]: [...queue, ...shown] });
   } else {
-    for (const note of fresh) await show(note);
+    for (const note of shown) await show(note);
   }
-  const shown = fresh.map(({ id, title, message }) => ({ id, title, message }));
   return { ok: true, notified: quiet ? [] : shown, held: quiet ? shown : [] };
 }
 
@@ -137,7 +137,9 @@ function notification(change, table) {
   if (!change || typeof change.order_id !== "string" || !/^\d{1,30}$/.test(change.order_id)) return null;
   const words = Object.hasOwn(WORDS, change.after) ? WORDS[change.after] : null;
   if (!words) return null;
-  const number = typeof change.domestic_number === "string" ? change.domestic_number : "";
+  const number = typeof change.domestic_number === "string" && /^[A-Za-z0-9-]{1,40}$/.test(change.domestic_number)
+    ? change.domestic_number
+    : "";
   const [titleKey, messageKey] = change.after === "handed_over" && !number
     ? ["notify_handedOverTitle", "notify_handedOverNoNumberMessage"]
     : words;
