@@ -132,6 +132,17 @@ class Recorded:
     recall_changed: bool
 
 
+@dataclass
+class Stored:
+    """An order rebuilt from the store (:meth:`History.waiting`) with what the rules and a
+    re-check need beside it."""
+
+    order: Order
+    first_seen: date | None
+    tracking_seen: bool
+    cause: str | None  # the last diagnosis' cause; None when none could be read
+
+
 class _Connections:
     """One SQLite connection per thread for one database file, and the "last seen" times not
     written yet. Kept apart from :class:`History` so that closing it at exit (or when the
@@ -464,6 +475,49 @@ class History:
             parcels.append(parcel)
         return parcels
 
+    def waiting(self, statuses: tuple[str, ...], done_causes: frozenset[str]) -> list["Stored"]:
+        """Every stored order in one of ``statuses`` whose last diagnosis is not one of
+        ``done_causes``, rebuilt as the rules read it: its stored facts and every parcel seen,
+        with its events (as :meth:`recall_many` fills a list-page order)."""
+        return self._guarded(self._waiting, statuses, done_causes)
+
+    def _waiting(self, statuses: tuple[str, ...], done_causes: frozenset[str]) -> list["Stored"]:
+        found = []
+        with self.connect() as conn:
+            query = f"SELECT * FROM orders WHERE status IN ({','.join('?' * len(statuses))}) ORDER BY order_id"
+            for row in conn.execute(query, statuses).fetchall():
+                diagnosis = _json_or_none(row["diagnosis"])
+                cause = diagnosis.get("cause") if isinstance(diagnosis, dict) else None
+                if cause in done_causes:
+                    continue
+                order = Order(
+                    order_id=row["order_id"],
+                    status=row["status"],
+                    status_text=row["status_text"],
+                    ordered_on=readable_day(row["ordered_on"]),
+                    shipping_service=row["shipping_service"],
+                    protection_until=readable_day(row["protection_until"]),
+                    item_title=row["item_title"] or None,
+                    parcels=self._parcels(conn, row["order_id"], None),
+                    tracking=Tracking.REMEMBERED if row["tracking_seen"] else Tracking.NOT_SEEN,
+                )
+                found.append(Stored(order, _day_seen(row["first_seen"]), bool(row["tracking_seen"]), cause if isinstance(cause, str) else None))
+        return found
+
+    def action_orders(self) -> list[str]:
+        """The ids of the stored orders whose last diagnosis asks the user to act."""
+        return self._guarded(self._action_orders)
+
+    def _action_orders(self) -> list[str]:
+        with self.connect() as conn:
+            rows = conn.execute("SELECT order_id, diagnosis FROM orders ORDER BY order_id").fetchall()
+        ids = []
+        for row in rows:
+            diagnosis = _json_or_none(row["diagnosis"])
+            if isinstance(diagnosis, dict) and diagnosis.get("severity") == "action":
+                ids.append(row["order_id"])
+        return ids
+
     # -- writing -----------------------------------------------------------------------
 
     def record(self, answer: dict, page: Page, now: datetime) -> Recorded:
@@ -493,9 +547,33 @@ class History:
                 self.generation += 1
         return Recorded(changed=changed, recall_changed=undated > 0)
 
-    def _record_order(self, conn, item: dict, order: Order, seen: str) -> int:
+    def record_refresh(self, answer: dict, page: Page, now: datetime) -> Recorded:
+        """Keep a background re-check's diagnoses and any events its live lookups found, in one
+        transaction. Unlike :meth:`record` it never moves "last seen" (the user did not see the
+        order: the list stays in the order of their visits, and retention still forgets what
+        they stopped looking at) and never brings back an order forgotten meanwhile."""
+        return self._guarded(self._record_refresh, answer, page, now)
+
+    def _record_refresh(self, answer: dict, page: Page, now: datetime) -> Recorded:
+        by_id = {o.order_id: o for o in page.orders}
+        undated = 0
+        with self._writing() as conn:
+            before = conn.total_changes
+            for item in answer["orders"]:
+                order = by_id.get(item["order_id"])
+                if order is not None and conn.execute("SELECT 1 FROM orders WHERE order_id = ?", (order.order_id,)).fetchone():
+                    # "" never wins MAX(last_seen, …): the stored "last seen" stays
+                    # the parcels are written back: a live lookup may have added events to them
+                    undated += self._record_order(conn, item, order, now.isoformat(), last_seen="", parcels=True)
+            changed = conn.total_changes != before
+            if changed:
+                self.generation += 1
+        return Recorded(changed=changed, recall_changed=undated > 0)
+
+    def _record_order(self, conn, item: dict, order: Order, seen: str, last_seen: str | None = None, parcels: bool = False) -> int:
         """Write one order where anything but "last seen" changed; the number of undated
-        events new to the store."""
+        events new to the store. The parcels of an order remembered from here are written back
+        only when asked (``parcels``): otherwise they would change nothing."""
         tracking = int(order.tracking is Tracking.READ)
         conn.execute(
             """
@@ -530,13 +608,13 @@ class History:
                 json.dumps(item["diagnosis"], ensure_ascii=False),
                 json.dumps(item["parcels"], ensure_ascii=False),
                 seen,
-                seen,
+                seen if last_seen is None else last_seen,
                 order.item_title or "",
                 order.protection_until.isoformat() if order.protection_until else None,
                 item.get("shipping_service"),
             ),
         )
-        if order.tracking is Tracking.REMEMBERED:
+        if order.tracking is Tracking.REMEMBERED and not parcels:
             return 0  # the parcels came from here; writing them back would change nothing
         undated = 0
         for parcel in order.parcels:

@@ -12,4 +12,5 @@ from companion.api import identify  # noqa: E402,F401
 from companion.api import openapi  # noqa: E402,F401
 from companion.api import orders  # noqa: E402,F401
 from companion.api import pair  # noqa: E402,F401
+from companion.api import refresh  # noqa: E402,F401
 from companion.api import settings  # noqa: E402,F401

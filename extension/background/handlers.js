@@ -14,6 +14,7 @@ import { startCheckAll, checkAllState, noteDiagnosed } from "./check-all.js";
 import { getLookups, saveLookup } from "./lookups.js";
 import { keep, kept } from "./kept.js";
 import { getDashboard, forgetOrder, exportHistory, openDashboard } from "./dashboard.js";
+import { getNotify, setNotify, noteCapture } from "./notify.js";
 
 const { MSG, STATE, LANGS, links, strings } = globalThis.ParcelDoctor;
 const NUMBER = /^[A-Za-z0-9][A-Za-z0-9 -]{3,39}$/;
@@ -65,6 +66,7 @@ async function diagnose(message, sender) {
   if (!answer.ok) return { ok: false, error: await diagnoseError(answer) };
   if (sender.tab) await noteDiagnosed(sender.tab.id);
   await keep(answer.data && answer.data.orders, capture.captured_at).catch(() => {});
+  await noteCapture(answer.data && answer.data.orders).catch(() => {});
   return { ok: true, response: answer.data };
 }
 
@@ -219,6 +221,8 @@ export const popupHandlers = {
   [MSG.POPUP_TO_SW_GET_LOOKUPS]: getLookups,
   [MSG.POPUP_TO_SW_SAVE_LOOKUP]: saveLookup,
   [MSG.POPUP_TO_SW_DIAGNOSIS_FILE]: diagnosisFile,
+  [MSG.POPUP_TO_SW_GET_NOTIFY]: getNotify,
+  [MSG.POPUP_TO_SW_SET_NOTIFY]: setNotify,
 };
 
 /** Messages only the dashboard page may send: every remembered order, forget, export. */

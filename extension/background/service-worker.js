@@ -4,6 +4,7 @@
  */
 import { contentHandlers, popupHandlers, dashboardHandlers } from "./handlers.js";
 import { resumeCheckAll } from "./check-all.js";
+import { alarmRang, browserStarted, opened } from "./notify.js";
 
 const POPUP_URL = chrome.runtime.getURL("popup/popup.html");
 const DASHBOARD_URL = chrome.runtime.getURL("dashboard/dashboard.html");
@@ -50,3 +51,17 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
 
 // A check-all job saved by a worker Chrome has since stopped goes on in this one.
 resumeCheckAll();
+
+// Change notifications (notify.js): the alarm and notification APIs exist only once the user
+// granted the optional permissions, so their listeners are added when they are there, and
+// again in a running worker when the permissions arrive.
+let notifyListening = false;
+function listenForNotify() {
+  if (notifyListening || !(chrome.alarms && chrome.notifications)) return;
+  notifyListening = true;
+  chrome.alarms.onAlarm.addListener((alarm) => alarmRang(alarm).catch(() => {}));
+  chrome.notifications.onClicked.addListener((id) => opened(id).catch(() => {}));
+}
+listenForNotify();
+chrome.permissions.onAdded.addListener(listenForNotify);
+chrome.runtime.onStartup.addListener(() => browserStarted().catch(() => {}));

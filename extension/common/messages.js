@@ -26,6 +26,8 @@
     POPUP_TO_SW_GET_LOOKUPS: "popup-sw-get-lookups", // {lang} -> {ok, lookups: {providers}} | {ok:false, error}
     POPUP_TO_SW_SAVE_LOOKUP: "popup-sw-save-lookup", // {provider, lang, enabled?, key?} -> same as GET_LOOKUPS
     POPUP_TO_SW_DIAGNOSIS_FILE: "popup-sw-diagnosis-file", // {capture} -> {ok, file} | {ok:false, error}
+    POPUP_TO_SW_GET_NOTIFY: "popup-sw-get-notify", // {} -> {ok, enabled, quietFrom, quietTo}
+    POPUP_TO_SW_SET_NOTIFY: "popup-sw-set-notify", // {enabled} -> {ok, enabled} | {ok:false, error}
     // dashboard page -> service worker
     DASHBOARD_TO_SW_GET: "dashboard-sw-get", // {lang} -> {ok, today, orders, summary} | {ok:false, error}
     DASHBOARD_TO_SW_FORGET: "dashboard-sw-forget", // {orderId} -> {ok} | {ok:false, error}

@@ -11,6 +11,7 @@ import { setupSettings } from "./settings.js";
 import { refreshLookups } from "./lookups.js";
 import { setupDashboardLink } from "./dashboard-link.js";
 import { setupDiagnosisFile } from "./diagnosis-file.js";
+import { setupNotify } from "./notify.js";
 
 async function refreshAll() {
   const status = await fetchStatus();
@@ -27,6 +28,7 @@ async function main() {
   setupPairing(refreshAll);
   setupNumberBox();
   setupDashboardLink();
+  await setupNotify();
   setupSettings(status, refreshAll);
   await refreshLookups(status);
   await setupSummary();

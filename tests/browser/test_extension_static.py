@@ -28,6 +28,8 @@ def test_manifest_asks_for_the_minimum():
     assert m["permissions"] == ["storage"]
     assert m["host_permissions"] == PAGES + ["http://127.0.0.1:8765/*"]
     assert m["optional_host_permissions"] == ["http://127.0.0.1/*"]
+    # asked for only when the user turns "변경 알림 받기" on (popup/notify.js), never at install
+    assert m["optional_permissions"] == ["alarms", "notifications"]
     assert all(cs["matches"] == PAGES for cs in m["content_scripts"])
 
 

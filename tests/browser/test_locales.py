@@ -8,7 +8,7 @@ from pathlib import Path
 EXTENSION = Path(__file__).resolve().parents[2] / "extension"
 LOCALES = ("ko", "en")
 # Keys are written whole in the code (never built from pieces), with one of these prefixes.
-KEY_IN_JS = re.compile(r"""["'`]((?:ext|wait|stage|overlay|notice|popup|dashboard)_[A-Za-z0-9_]+)["'`]""")
+KEY_IN_JS = re.compile(r"""["'`]((?:ext|wait|stage|overlay|notice|notify|popup|dashboard)_[A-Za-z0-9_]+)["'`]""")
 KEY_IN_HTML = re.compile(r'data-i18n(?:-[a-z-]+)?="([^"]+)"')
 KEY_IN_MANIFEST = re.compile(r"__MSG_([A-Za-z0-9_@]+)__")
 NAMED = re.compile(r"\$([A-Za-z0-9_@]+)\$")
