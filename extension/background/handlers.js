@@ -171,6 +171,7 @@ async function getKept(message) {
 function checkAllFromPage(message, sender) {
   if (!sender.tab || !Number.isInteger(sender.tab.id)) return { ok: false, error: { code: "bad_tab" } };
   return startCheckAll(sender.tab.id, Array.isArray(message.orderIds) ? message.orderIds : []);
+}
 
 /** The diagnosis file for a bug report: the companion scrubs it (names, phones, addresses,
  * 개인통관고유부호) before it comes back; the popup saves it. */
