@@ -26,7 +26,7 @@ RUN_TOKEN = "RUNPFX"  # as long as the 6-digit prefix that replaces it, so sizes
 CAPTURED_AT = mf.CAPTURED_AT
 LIST_URL = mf.LIST_URL
 EMBED_MARKER = "__INIT_DATA_CALLBACK__"
-PAGE_SIZE = 10  # orders per list request (aliexpress-pages.md §0: pageSize is 10)
+PAGE_SIZE = 10  # orders per list request (docs/facts/aliexpress-pages.md §0: pageSize is 10)
 
 
 @dataclass(frozen=True)

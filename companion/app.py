@@ -11,7 +11,7 @@ from companion import datadir
 
 DEFAULTS = {
     "PORT": 8765,
-    "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,  # DESIGN.md §7: 8 MiB, then 413
+    "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,  # docs/design.md §7: 8 MiB, then 413
     "RETENTION_DAYS": 365,  # orders not seen for a year are forgotten
     "MAX_ACTIVE": 4,  # requests diagnosed at once (2 cores: more would only slow each one)
     "MAX_WAITING": 12,  # requests that may wait for a turn; past that, a quick 503
@@ -56,7 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _log_requests(app: Flask) -> None:
     """One INFO line per request: method, route pattern (never the order id in the path, never
-    the query), status and time. Bodies, numbers and ids are not logged (DESIGN.md §7)."""
+    the query), status and time. Bodies, numbers and ids are not logged (docs/design.md §7)."""
     import logging
     import time
 

@@ -161,7 +161,7 @@ def _serve(args) -> int:
     # Enough threads that every request reaches the gate (companion/limits.py), which bounds the work.
     threads = app.config["MAX_ACTIVE"] + app.config["MAX_WAITING"] + app.config["MAX_READS"] + 4
     try:
-        # 127.0.0.1 only (DESIGN.md §7); waitress is a production WSGI server.
+        # 127.0.0.1 only (docs/design.md §7); waitress is a production WSGI server.
         server = waitress.create_server(
             app,
             host="127.0.0.1",

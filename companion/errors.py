@@ -51,7 +51,7 @@ def error_response(status: int, code: str, message: str):
 
 def init_app(app: Flask) -> None:
     # Werkzeug answers "//v1//orders" with a 308 redirect to "/v1/orders": an HTML page, and a
-    # redirect (DESIGN.md §7 allows none). Without the merging such a path is a JSON 404.
+    # redirect (docs/design.md §7 allows none). Without the merging such a path is a JSON 404.
     app.url_map.merge_slashes = False
 
     @app.errorhandler(ApiError)

@@ -1,5 +1,5 @@
 """Bounded concurrency: a few requests work at once, a few more may wait, the rest get a
-quick 503 instead of piling up behind a slow page (DESIGN.md §7, "limits"). And bounded
+quick 503 instead of piling up behind a slow page (docs/design.md §7, "limits"). And bounded
 bodies: a declared ``Content-Length`` over the limit is a 413 before anything else is done.
 
 Diagnoses and everything else wait at separate gates: a queue of slow pages never delays the

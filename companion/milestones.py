@@ -68,7 +68,7 @@ def from_code(code: str | None) -> str | None:
 
 
 def stage_of(milestone: str | None) -> str:
-    """The parcel stage (DESIGN.md §3) a milestone puts the parcel in."""
+    """The parcel stage (docs/design.md §3) a milestone puts the parcel in."""
     return STAGES.get(milestone or "", "unknown")
 
 

@@ -1,4 +1,4 @@
-"""The JSON that leaves the companion (DESIGN.md §3), built from parsed orders and findings.
+"""The JSON that leaves the companion (docs/design.md §3), built from parsed orders and findings.
 
 One place builds it, so the API, the CLI's ``--json`` and the history store say the same thing.
 """

@@ -1,4 +1,4 @@
-"""Who may talk to the companion (DESIGN.md §7).
+"""Who may talk to the companion (docs/design.md §7).
 
 A service on 127.0.0.1 is reachable by every page the user opens, so every request is checked:
 the ``Host`` must be ours (DNS rebinding), a web ``Origin`` is refused (CSRF), and everything but

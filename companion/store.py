@@ -1,4 +1,4 @@
-"""The history store: what the companion has seen of each order, in SQLite (DESIGN.md §8).
+"""The history store: what the companion has seen of each order, in SQLite (docs/design.md §8).
 
 It is what lets the order list (which shows no tracking) say more than "not checked": parcels
 and events seen on earlier tracking-page captures are merged back into a list-page order.
@@ -232,7 +232,7 @@ class _Connections:
 
 
 def _private_files(path: Path) -> None:
-    """The database and its WAL and shared-memory files: owner only (DESIGN.md §7)."""
+    """The database and its WAL and shared-memory files: owner only (docs/design.md §7)."""
     for suffix in ("", "-wal", "-shm"):
         try:
             if os.stat(f"{path}{suffix}").st_mode & 0o077:

@@ -1,4 +1,4 @@
-"""The parcel-doctor command line (DESIGN.md §4)."""
+"""The parcel-doctor command line (docs/design.md §4)."""
 
 from __future__ import annotations
 

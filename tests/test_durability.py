@@ -1,5 +1,5 @@
 """Kill -9 the real server again and again while clients write: every diagnosis that was
-acknowledged (HTTP 200) is still in /v1/orders afterwards (DESIGN.md §8)."""
+acknowledged (HTTP 200) is still in /v1/orders afterwards (docs/design.md §8)."""
 
 from __future__ import annotations
 

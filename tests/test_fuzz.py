@@ -1,4 +1,4 @@
-"""Every hostile input ends in a clean answer (DESIGN.md §3: "no input ever produces a 500").
+"""Every hostile input ends in a clean answer (docs/design.md §3: "no input ever produces a 500").
 
 Property-based: Hypothesis throws a few thousand generated pages, payloads, bodies, query
 strings and headers at the API (through the Flask test client, for speed) and at the parsers
@@ -101,7 +101,7 @@ def fuzz_settings(examples: int):
 @pytest.fixture
 def app():
     """conftest's app, its data dir in memory (tmpfs) where there is one: the history store makes
-    every diagnosis durable with an fsync (DESIGN.md §8), and a fuzz run makes thousands."""
+    every diagnosis durable with an fsync (docs/design.md §8), and a fuzz run makes thousands."""
     shm = Path("/dev/shm")
     with tempfile.TemporaryDirectory(prefix="parcel-doctor-fuzz-", dir=shm if shm.is_dir() and os.access(shm, os.W_OK) else None) as tmp:
         app = create_app({"TESTING": True, "PORT": PORT, "DATA_DIR": str(Path(tmp) / "data")})
@@ -133,7 +133,7 @@ def check_error(body) -> None:
 
 
 def check_diagnosis(body: dict) -> None:
-    """The ``POST /v1/diagnose`` response of DESIGN.md §3."""
+    """The ``POST /v1/diagnose`` response of docs/design.md §3."""
     assert {"page", "orders", "tracking_numbers"} <= set(body), body.keys()
     assert body["page"]["site"] in {"aliexpress", "generic"}
     assert body["page"]["kind"] in {"order_list", "order_detail", "tracking", "generic"}

@@ -1,4 +1,4 @@
-"""The HTTP API, ``/v1`` (DESIGN.md §3): one blueprint, one module per resource."""
+"""The HTTP API, ``/v1`` (docs/design.md §3): one blueprint, one module per resource."""
 
 from flask import Blueprint
 

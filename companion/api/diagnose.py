@@ -1,4 +1,4 @@
-"""``POST /v1/diagnose``: a capture in, a diagnosis per order out (DESIGN.md §3).
+"""``POST /v1/diagnose``: a capture in, a diagnosis per order out (docs/design.md §3).
 
 The view reads the request; whether an answer may be given again is the replay policy's
 (companion/replay.py), the diagnosis is companion/diagnosis.py's."""

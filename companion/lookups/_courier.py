@@ -2,7 +2,7 @@
 
 A courier is asked only about a parcel whose Korean courier is known to be that one: named on
 the page or by Cainiao (``destCpInfo``), or the only Korean courier whose number format fits.
-An all-digit number two couriers could have issued is asked of neither (carriers.md §1.4: no
+An all-digit number two couriers could have issued is asked of neither (docs/facts/carriers.md §1.4: no
 number is sent to a courier on a guess).
 """
 

@@ -1,4 +1,4 @@
-"""Cainiao's key-free ``global.cainiao.com/global/detail.json`` (carriers.md §3–4, S3/S6).
+"""Cainiao's key-free ``global.cainiao.com/global/detail.json`` (docs/facts/carriers.md §3–4, S3/S6).
 
 Up to 10 numbers a call. The body is the same one the page's payload reader already reads
 (:mod:`companion.parsing.payloads.cainiao`): that reader is used here as is, so the mapping of

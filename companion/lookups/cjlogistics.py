@@ -5,7 +5,7 @@
    sentence, branNm branch, workDt "yyyy-MM-dd", workHms "HH:mm:ss"}]}}``. Third-party code
    dated 2026-08 says the public lookup moved here; nobody has a recorded answer, so this shape
    is UNVERIFIED (vocabulary.json says so too) and the older way stays as the fallback.
-2. carriers.md §3, S3: the public tracking page gives a ``_csrf`` token and a session cookie;
+2. docs/facts/carriers.md §3, S3: the public tracking page gives a ``_csrf`` token and a session cookie;
    ``tracking-detail`` then answers JSON with ``parcelResultMap`` (the parcel) and
    ``parcelDetailResultMap.resultList`` (its events: ``crgSt`` code, ``scanNm`` status, ``crgNm``
    sentence, ``dTime`` "yyyy-MM-dd HH:mm:ss.S", ``regBranNm`` branch). A real answer of this

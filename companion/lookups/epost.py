@@ -1,4 +1,4 @@
-"""우체국택배 (carriers.md §3, S3): ``service.epost.go.kr/trace.RetrieveDomRigiTraceList.comm``
+"""우체국택배 (docs/facts/carriers.md §3, S3): ``service.epost.go.kr/trace.RetrieveDomRigiTraceList.comm``
 answers an HTML page; the ``#processTable`` rows are date ("yyyy.MM.dd"), time ("HH:mm"), post
 office, and status (접수 / 발송 / 도착 / 배달준비 / 배달완료 / 미배달 …, sometimes with a note
 such as the recipient in brackets, which is never kept). No rows (or "배달정보를 찾지 못했습니다")

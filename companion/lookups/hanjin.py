@@ -1,4 +1,4 @@
-"""한진택배 (carriers.md §3, S3): a form POST to ``WaybillResult.do`` answers an HTML page whose
+"""한진택배 (docs/facts/carriers.md §3, S3): a form POST to ``WaybillResult.do`` answers an HTML page whose
 second table lists the events, one row each: date ("yyyy-MM-dd"), time ("HH:mm"), place, and a
 Korean sentence ("고객님의 상품이 통관목록이 접수되었습니다." …). Hanjin also clears customs
 for parcels it carries, so its sentences include customs steps (관부가세 납부 대기 = a hold).

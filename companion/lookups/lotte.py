@@ -1,4 +1,4 @@
-"""롯데택배 (carriers.md §3, S3): ``ftr.alps.llogis.com:18260/openapi/ftr/getCustomerInvTracking``
+"""롯데택배 (docs/facts/carriers.md §3, S3): ``ftr.alps.llogis.com:18260/openapi/ftr/getCustomerInvTracking``
 answers JSON ``{errorCd, errorNm, tracking: [...]}``; each event has ``GODS_STAT_CD`` (the status
 code), ``GODS_STAT_NM`` (its name), ``SCAN_YMD`` "yyyyMMdd", ``SCAN_TME`` "HHmmss" ("------" when
 unknown), ``BRNSHP_NM`` (branch) and ``STATUS`` (a sentence). ``errorCd`` "0" with no events

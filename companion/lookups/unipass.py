@@ -1,4 +1,4 @@
-"""Korea Customs UNI-PASS Open API, API001 화물통관진행정보 (carriers.md §5, S4/S5).
+"""Korea Customs UNI-PASS Open API, API001 화물통관진행정보 (docs/facts/carriers.md §5, S4/S5).
 
 Asked with the user's own key (``crkyCn``) by H B/L number and year: the Cainiao LP number and
 the Korean courier's number both serve as H B/L for parcels from AliExpress (S12). ``blYy`` is

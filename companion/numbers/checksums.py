@@ -21,7 +21,7 @@ def s10(serial: str, check_digit: str, weights: Sequence[int] = (8, 6, 4, 2, 3, 
         modulo: int = 11) -> bool:
     """UPU S10: weighted sum of the 8 serial digits mod 11; 11 - r, except r=0 -> 5, r=1 -> 0.
 
-    Source: carriers.md §1.1 (jkeen ``CHECKSUM_ALGORITHMS.md`` and jcomo ``checksum_validator.S10``
+    Source: docs/facts/carriers.md §1.1 (jkeen ``CHECKSUM_ALGORITHMS.md`` and jcomo ``checksum_validator.S10``
     agree). ``RB123456785GB``: 8+12+12+8+15+30+63+56 = 204, 204 % 11 = 6, 11 - 6 = 5.
     """
     if len(serial) != len(weights) or not (serial + check_digit).isdigit():

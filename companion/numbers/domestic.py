@@ -1,7 +1,7 @@
 """The Korean leg of a parcel: which Korean courier carries it, and under which number.
 
 The one reading of it for the rules, the live lookups and the page readers. A Korean courier
-number is one some Korean courier's format fits (carriers.md §1.4: 10–14 digits); the courier is
+number is one some Korean courier's format fits (docs/facts/carriers.md §1.4: 10–14 digits); the courier is
 the one the page names, else the only Korean courier whose format fits. An all-digit number two
 couriers could have issued names no courier: nothing is sent to a courier on a guess, and a
 carrier that is not a Korean courier ("Cainiao", a shipping service) is never taken for one.

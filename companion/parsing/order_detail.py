@@ -1,4 +1,4 @@
-"""The order detail page, ``/p/order/detail.html?orderId=…`` (aliexpress-pages.md §3.1):
+"""The order detail page, ``/p/order/detail.html?orderId=…`` (docs/facts/aliexpress-pages.md §3.1):
 stable BEM-like classes; the latest tracking event and the ETA, but (since 2025) no number.
 The address block is personal data and is never read."""
 

@@ -1,5 +1,5 @@
 """The order list, ``/p/order/index.html``: one ``.order-item`` card per order (2023–2026 DOM,
-aliexpress-pages.md §2.1), the page-1 JSON embedded as ``window.__INIT_DATA_CALLBACK__``, and
+docs/facts/aliexpress-pages.md §2.1), the page-1 JSON embedded as ``window.__INIT_DATA_CALLBACK__``, and
 the pre-2022 ``orderList.htm`` table (§5)."""
 
 from __future__ import annotations

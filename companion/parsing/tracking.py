@@ -1,4 +1,4 @@
-"""The tracking page, ``/p/tracking/index.html?tradeOrderId=…`` (aliexpress-pages.md §4.1).
+"""The tracking page, ``/p/tracking/index.html?tradeOrderId=…`` (docs/facts/aliexpress-pages.md §4.1).
 
 Client-rendered with CSS-module classes whose hash suffix changes between builds, so every
 lookup goes through :func:`class_re` on the stable part. Events are newest first; several

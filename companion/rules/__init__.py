@@ -1,4 +1,4 @@
-"""The rules: one small module per cause (DESIGN.md §5), each ``check(case) -> Finding | None``.
+"""The rules: one small module per cause (docs/design.md §5), each ``check(case) -> Finding | None``.
 
 ``RULES`` is the priority order: when several rules fire, the first is the diagnosis and the
 rest follow it in ``findings``. The order, and why:

@@ -1,5 +1,5 @@
 """Held in Korean customs: a hold or duty event, or clearance running past 5 days. The usual
-cause is a 개인통관고유부호 whose name or phone does not match the order (carriers.md §5.1).
+cause is a 개인통관고유부호 whose name or phone does not match the order (docs/facts/carriers.md §5.1).
 
 Example: AE_CC_IM_START on 2026-09-22, captured 2026-09-30 → customs_hold, "clearance has
 taken 9 days" (the day it started counts).

@@ -1,5 +1,5 @@
 /*
- * Every AliExpress selector the content script uses (aliexpress-pages.md §2.1, §3.1, §4.1).
+ * Every AliExpress selector the content script uses (docs/facts/aliexpress-pages.md §2.1, §3.1, §4.1).
  * List and detail pages have stable BEM-like classes; the tracking page has CSS-module
  * hashes, so it is matched on the class prefix. Order ids come from hrefs, never label text
  * (the Korean labels changed in 2026-07).

@@ -1,4 +1,4 @@
-"""The HTTP contract of DESIGN.md §3: status codes, JSON error bodies, the response shape."""
+"""The HTTP contract of docs/design.md §3: status codes, JSON error bodies, the response shape."""
 
 from __future__ import annotations
 

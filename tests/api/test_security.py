@@ -1,4 +1,4 @@
-"""DESIGN.md §7, point by point: each test fails when its protection is removed."""
+"""docs/design.md §7, point by point: each test fails when its protection is removed."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """A small fake www.aliexpress.com for the browser tests and the screenshots.
 
 It serves, over HTTPS, an order list, order detail and tracking page built the way
-../shared/reference/aliexpress-pages.md §2.1, §3.1 and §4.1 describe them: the list is a
+docs/facts/aliexpress-pages.md §2.1, §3.1 and §4.1 describe them: the list is a
 single-page app rendered from the Ultron JSON embedded as ``window.__INIT_DATA_CALLBACK__``;
 "주문 더 보기" POSTs for page 2 to ``mtop.aliexpress.trade.buyer.order.list`` and re-renders the
 whole list after 1.5 s (§7); tab switches re-render it too; the tracking page loads

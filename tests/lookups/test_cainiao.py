@@ -1,4 +1,4 @@
-"""Cainiao ``detail.json``: real field names and actionCodes (carriers.md §3–4), in English and
+"""Cainiao ``detail.json``: real field names and actionCodes (docs/facts/carriers.md §3–4), in English and
 Korean; not found, bot wall, malformed JSON, 5xx, timeouts, rate limits."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Korean couriers: CJ대한통운, 한진, 롯데, 우체국 — their status vocabularies (carriers.md §3) on
+"""Korean couriers: CJ대한통운, 한진, 롯데, 우체국 — their status vocabularies (docs/facts/carriers.md §3) on
 reconstructed answers (see README.md), not found, error pages, broken bodies, 5xx, timeouts,
 rate limits; and no person's name or phone kept."""
 

@@ -1,4 +1,4 @@
-"""UNI-PASS API001: answers shaped like the real ones (node-unipass fixtures, carriers.md §5),
+"""UNI-PASS API001: answers shaped like the real ones (node-unipass fixtures, docs/facts/carriers.md §5),
 events mapped to milestones, the year around New Year, ``[N00]``, key errors, bad XML."""
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ CARRIERS = json.loads(CARRIERS_TEXT)
 COUNTRIES = json.loads((DATA_DIR / "countries.json").read_text(encoding="utf-8"))
 FORMATS = [(c["id"], f) for c in CARRIERS for f in c["formats"]]
 
-# Ids the product's API and other modules use (DESIGN.md; the brief of this package).
+# Ids the product's API and other modules use (docs/design.md; the brief of this package).
 REQUIRED_IDS = {
     "cainiao", "china-post", "hongkong-post", "kr.epost.ems", "s10", "yunexpress", "4px", "yanwen",
     "cn.sf", "cn.jt", "cn.yto", "cn.zto", "cn.sto", "cn.yunda", "cn.jd", "cn.cainiao-domestic", "cn.ems",
@@ -155,7 +155,7 @@ def test_checksum_without_its_groups_raises_at_load():
 
 
 def test_s10_checksum_worked_example():
-    # carriers.md §1.1: RB 12345678 5: 8+12+12+8+15+30+63+56 = 204; 204 % 11 = 6; 11 - 6 = 5.
+    # docs/facts/carriers.md §1.1: RB 12345678 5: 8+12+12+8+15+30+63+56 = 204; 204 % 11 = 6; 11 - 6 = 5.
     assert checksums.s10("12345678", "5")
     assert not checksums.s10("12345678", "6")
     assert checksums.s10("00000000", "5")  # r = 0 gives 5

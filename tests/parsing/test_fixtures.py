@@ -19,7 +19,7 @@ from tests.conftest import FIXTURES
 CAPTURES = sorted(FIXTURES.glob("*/*.capture.json"))
 UPDATE = os.environ.get("PARCEL_DOCTOR_UPDATE_EXPECTED") == "1"
 
-# The documented cause of each order in each fixture (aliexpress-pages.md §7 and the fixtures'
+# The documented cause of each order in each fixture (docs/facts/aliexpress-pages.md §7 and the fixtures'
 # README): a second, hand-written check, so a regenerated expected file cannot quietly go wrong.
 CAUSES = {
     # On a list page the order's age speaks even before tracking is read: 0303 (day 34) is past

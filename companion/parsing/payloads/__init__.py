@@ -12,7 +12,7 @@ from companion.parsing.payloads import order_detail
 from companion.parsing.payloads import order_list
 from companion.parsing.payloads import querydetail
 
-# api name → reader. Names as AliExpress and Cainiao send them (aliexpress-pages.md §2.2, §3.2, §4.2).
+# api name → reader. Names as AliExpress and Cainiao send them (docs/facts/aliexpress-pages.md §2.2, §3.2, §4.2).
 READERS = {
     "mtop.aliexpress.trade.buyer.order.list": order_list,
     "mtop.aliexpress.trade.buyer.order.detail": order_detail,

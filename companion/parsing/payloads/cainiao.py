@@ -1,4 +1,4 @@
-"""Cainiao's public ``global.cainiao.com/global/detail.json`` (carriers.md §4, S3/S6): parcels by
+"""Cainiao's public ``global.cainiao.com/global/detail.json`` (docs/facts/carriers.md §4, S3/S6): parcels by
 number, with the Korean last-mile carrier (``destCpInfo``) and its number (``realMailNo``)."""
 
 from __future__ import annotations

@@ -83,7 +83,7 @@ def _domestic_number(cp: dict, mail_no: str | None) -> str | None:
     """The last-mile carrier's own number: a copyable ``infoList`` entry that is not a phone.
 
     For Brazil it sits here (``CNBR…``); for Korea it may instead be ``mailNo`` itself
-    (aliexpress-pages.md §4.2), which the caller recognises from the number's format.
+    (docs/facts/aliexpress-pages.md §4.2), which the caller recognises from the number's format.
     """
     phones = {re.sub(r"\D", "", as_text(p)) for p in as_list(cp.get("cpContactPhoneList"))}
     for info in as_list(cp.get("infoList")):
