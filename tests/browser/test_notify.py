@@ -32,7 +32,6 @@ from companion import dates
 from companion.app import create_app
 from companion.dates import KST
 from companion.lookups import cainiao
-from companion.lookups import http
 from companion.lookups import settings as lookup_settings
 from companion.security import Credentials
 from tests.conftest import FIXTURES
@@ -60,7 +59,8 @@ class InProcessCompanion:
 
     def __init__(self, data_dir: Path):
         self.data_dir, self.port = data_dir, free_port()
-        self.server = waitress.create_server(create_app({"PORT": self.port, "DATA_DIR": str(data_dir)}), host="127.0.0.1", port=self.port, threads=4)
+        self.app = create_app({"PORT": self.port, "DATA_DIR": str(data_dir)})
+        self.server = waitress.create_server(self.app, host="127.0.0.1", port=self.port, threads=4)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
 
@@ -73,9 +73,13 @@ class InProcessCompanion:
         answer = requests.post(f"http://127.0.0.1:{self.port}/v1/diagnose", json=request_of(capture), headers=auth, timeout=30)
         assert answer.status_code == 200, answer.text
 
+    def drain(self) -> None:
+        """Wait for the live lookups this app's service still runs (they finish after the budget)."""
+        self.app.extensions["parcel_doctor.lookups"].drain(10)
+
     def stop(self) -> None:
         self.server.close()
-        http.drain(10)
+        self.drain()
 
 
 @pytest.fixture(scope="module")
@@ -119,11 +123,9 @@ def on_day(monkeypatch):
 
 @pytest.fixture
 def companion_here(tmp_path):
-    http.reset()
-    running = InProcessCompanion(tmp_path / "data")
+    running = InProcessCompanion(tmp_path / "data")  # its app owns a fresh lookups service
     yield running
     running.stop()
-    http.reset()
 
 
 def switch_on(browser, quiet=NO_QUIET) -> None:
@@ -208,7 +210,7 @@ def test_a_live_hand_over_is_notified_with_the_new_number(clean, companion_here,
         lookup_settings.update(companion_here.data_dir, {"providers": {"cainiao": {"enabled": True}}})
         on_day("2026-09-30T18:00:00+09:00")
         found = recheck(browser)
-        http.drain(10)
+        companion_here.drain()
     assert found["notified"] == [
         {"id": f"parcel-doctor:{ORDER}:handed_over:561000000505", "title": "국내 택배사로 넘어갔어요",
          "message": f"주문 {ORDER}: 새 운송장 번호 561000000505로 조회할 수 있어요."}

@@ -10,7 +10,9 @@ import pytest
 from . import fake_site
 from .harness import LIST_URL
 from .harness import overlays
+from .harness import shadow_roots
 from .harness import wait_for_overlays
+from .harness import wait_for_shadow
 
 pytestmark = pytest.mark.browser
 
@@ -20,8 +22,8 @@ BUTTON = "parcel-doctor-check-all"
 
 
 def shadow(page, selector: str, script: str):
-    """Runs script(root) on the shadow root of the first element matching selector."""
-    return page.evaluate(f"(() => {{ const root = document.querySelector('{selector}').shadowRoot; return ({script})(root); }})()")
+    """Runs script(root) on the (closed) shadow root of the first element matching selector."""
+    return shadow_roots(page, selector, f"(host, root) => ({script})(root)")[0]
 
 
 def test_list_shows_the_age_small_badges_and_its_own_check_all_button(paired):
@@ -41,10 +43,11 @@ def test_list_shows_the_age_small_badges_and_its_own_check_all_button(paired):
     popup.wait_for_selector("#check-all:enabled")
     assert popup.text_content("#check-all") == label
     popup.close()
-    page.evaluate(f"document.querySelector('{BUTTON}').shadowRoot.querySelector('button').click()")
-    page.wait_for_function(
-        f"() => /모두 확인|확인 중/.test(document.querySelector('{BUTTON}').shadowRoot.textContent)"
-        f" && /{len(awaiting)}건 중 {len(awaiting)}건을 확인했어요/.test(document.querySelector('{BUTTON}').shadowRoot.textContent)",
+    shadow(page, BUTTON, "(r) => r.querySelector('button').click()")
+    wait_for_shadow(
+        page,
+        BUTTON,
+        f"(h, r) => /모두 확인|확인 중/.test(r.textContent) && /{len(awaiting)}건 중 {len(awaiting)}건을 확인했어요/.test(r.textContent)",
         timeout=90000,
     )
     page.wait_for_function(
@@ -69,8 +72,8 @@ def test_tracking_panel_codes_behind_details_copy_buttons_and_no_sentence_twice(
     assert len(re.findall(r"통관 \d+일째", outside)) == 1, outside
     number = "SWX900000000000000404"
     assert shadow(page, host, f"(r) => r.querySelectorAll('button[data-copy=\"{number}\"]').length") == 1
-    page.evaluate(f"document.querySelector('{host}').shadowRoot.querySelector('button[data-copy]').click()")
-    page.wait_for_function(f"() => document.querySelector('{host}').shadowRoot.querySelector('button[data-copy]').textContent === '복사했어요'")
+    shadow(page, host, "(r) => r.querySelector('button[data-copy]').click()")
+    wait_for_shadow(page, host, "(h, r) => r.querySelector('button[data-copy]').textContent === '복사했어요'")
     assert page.evaluate("navigator.clipboard.readText()") == number
 
 

@@ -24,7 +24,6 @@ from .conftest import NOW
 from .conftest import payload_json
 
 REAL = Path(__file__).with_name("fixtures") / "real"
-SHARED = Path(__file__).parents[2].parent / "shared" / "reference" / "real"
 CTX = Context(now=NOW)
 HTML = "text/html;charset=UTF-8"
 # What the publishers masked the people in these answers to, and the labels they stood behind.
@@ -184,13 +183,3 @@ def test_unipass_sea_sample_bonded_transport_is_not_the_release():
     assert result.events[0].milestone == "handover" and result.events[0].time.date().isoformat() == "2021-10-19"
     bonded = next(e for e in result.events if e.text == "반출신고 (보세운송 반출)")
     assert bonded.milestone == "import_customs"
-
-
-# --- the raw captures, where ../shared is present ---------------------------------------------
-
-
-@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/reference/real is not here (a bare clone)")
-@pytest.mark.parametrize("name", sorted(p.name for p in REAL.iterdir() if p.suffix in (".json", ".html", ".xml")))
-def test_the_project_fixture_is_the_published_capture(name):
-    """Our copies keep the captures' markup, field names and wording byte for byte."""
-    assert (SHARED / name).read_bytes() == real(name)
