@@ -13,6 +13,7 @@ from datetime import date
 from companion import dates
 from companion import journey
 from companion import usual_days
+from companion.history_file import readable_day
 
 # What needs the user first: act, then wait, then read, then moving well, then done.
 SEVERITY_ORDER = ("action", "wait", "info", "ok")
@@ -25,7 +26,7 @@ def overview(rows: list[dict], today: date, lang: str, delivered_days: dict[str,
     journeys = {}
     delivered = []
     for row in rows:
-        ordered_on = _day(row["ordered_on"])
+        ordered_on = readable_day(row["ordered_on"])
         for parcel in row["parcel_rows"]:
             reached = journey.stage_dates(ordered_on, parcel["events"])
             journeys[(row["order_id"], parcel["tracking_number"])] = reached
@@ -46,8 +47,8 @@ def overview(rows: list[dict], today: date, lang: str, delivered_days: dict[str,
 
 
 def _order(row: dict, journeys: dict, usual: dict, today: date, lang: str) -> dict:
-    ordered_on = _day(row["ordered_on"])
-    protection = _day(row["protection_until"])
+    ordered_on = readable_day(row["ordered_on"])
+    protection = readable_day(row["protection_until"])
     diagnosis = row["diagnosis"] if isinstance(row["diagnosis"], dict) and row["diagnosis"].get("cause") else None
     parcels = []
     for parcel in row["parcel_rows"]:
@@ -79,14 +80,6 @@ def _order(row: dict, journeys: dict, usual: dict, today: date, lang: str) -> di
         "first_seen": row["first_seen"],
         "last_seen": row["last_seen"],
     }
-
-
-def _day(text) -> date | None:
-    """A stored ISO date; one that cannot be read is unknown, never an error."""
-    try:
-        return date.fromisoformat(text) if isinstance(text, str) and text else None
-    except ValueError:
-        return None
 
 
 def _event(event) -> dict:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 
 import pytest
 
@@ -14,22 +13,10 @@ from companion import parsing
 from companion import store
 from companion.diagnosis import diagnose
 from companion.models import Tracking
-from companion.parsing.base import Capture
 from companion.store import History
 from tests.conftest import FIXTURES
-
-CAPTURES = sorted(FIXTURES.glob("*/*.capture.json"))
-
-
-def capture_of(path: Path) -> Capture:
-    meta = json.loads(path.read_text(encoding="utf-8"))
-    page = path.with_name(path.name.replace(".capture.json", ".html"))
-    return Capture(
-        url=meta["url"],
-        html=page.read_text(encoding="utf-8") if page.exists() else None,
-        payloads=meta["payloads"],
-        captured_at=dates.parse_iso(meta["captured_at"]),
-    )
+from tests.test_parse_cache import CAPTURES
+from tests.test_parse_cache import capture_of
 
 
 def check_all(history: History) -> list[dict]:

@@ -49,11 +49,10 @@ function validCapture(capture) {
   );
 }
 
-async function diagnose(message, sender) {
-  const capture = message.capture;
-  if (!validCapture(capture)) return { ok: false, error: { code: "bad_capture" } };
+/** A checked capture as the companion's POST /v1/diagnose (and /v1/diagnosis-file) takes it. */
+async function captureBody(capture) {
   const { lang } = await getSettings();
-  const body = {
+  return {
     url: capture.url,
     html: capture.html || undefined,
     payloads: capture.payloads,
@@ -62,7 +61,12 @@ async function diagnose(message, sender) {
     utc_offset_minutes: Number.isInteger(capture.utc_offset_minutes) ? capture.utc_offset_minutes : undefined,
     lang: LANGS.includes(capture.lang) ? capture.lang : lang || "ko",
   };
-  const answer = await request("/diagnose", { method: "POST", body });
+}
+
+async function diagnose(message, sender) {
+  const capture = message.capture;
+  if (!validCapture(capture)) return { ok: false, error: { code: "bad_capture" } };
+  const answer = await request("/diagnose", { method: "POST", body: await captureBody(capture) });
   if (!answer.ok) return { ok: false, error: await diagnoseError(answer) };
   if (sender.tab) await noteDiagnosed(sender.tab.id);
   await keep(answer.data && answer.data.orders, capture.captured_at).catch(() => {});
@@ -178,17 +182,7 @@ function checkAllFromPage(message, sender) {
 async function diagnosisFile(message) {
   const capture = message.capture;
   if (!validCapture(capture)) return { ok: false, error: { code: "bad_capture" } };
-  const { lang } = await getSettings();
-  const body = {
-    url: capture.url,
-    html: capture.html || undefined,
-    payloads: capture.payloads,
-    captured_at: capture.captured_at,
-    time_zone: typeof capture.time_zone === "string" ? capture.time_zone.slice(0, 64) : undefined,
-    utc_offset_minutes: Number.isInteger(capture.utc_offset_minutes) ? capture.utc_offset_minutes : undefined,
-    lang: LANGS.includes(capture.lang) ? capture.lang : lang || "ko",
-    extension_version: chrome.runtime.getManifest().version,
-  };
+  const body = { ...(await captureBody(capture)), extension_version: chrome.runtime.getManifest().version };
   const answer = await request("/diagnosis-file", { method: "POST", body });
   if (!answer.ok) return { ok: false, error: answer.error || { code: "companion_error" } };
   return { ok: true, file: answer.data };
