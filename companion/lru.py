@@ -1,5 +1,5 @@
 """One small thread-safe LRU, bounded by entry count and by total size, for the companion's
-in-memory caches (the parse cache; the replay of answers can use it the same way).
+in-memory caches: the parse cache and the replay of answers.
 
 >>> cache = LRU(max_entries=2, max_bytes=10)
 >>> cache.put("a", b"12345"); cache.put("b", b"123")

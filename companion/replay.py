@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
@@ -34,6 +32,7 @@ from flask import Response
 from companion import dates
 from companion.cache import ParseCache
 from companion.diagnosis import examine
+from companion.lru import LRU
 from companion.lookups import settings as lookup_settings
 from companion.parsing.base import Capture
 from companion.store import State as HistoryState
@@ -94,36 +93,9 @@ class Entry:
     answer: bytes
 
 
-class Replay:
-    """A small LRU of answers by :class:`Key` digest."""
-
-    def __init__(self):
-        self._items: OrderedDict[bytes, Entry] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-
-    def get(self, digest: bytes) -> Entry | None:
-        with self._lock:
-            entry = self._items.get(digest)
-            if entry is not None:
-                self._items.move_to_end(digest)
-            return entry
-
-    def put(self, digest: bytes, entry: Entry) -> None:
-        if len(entry.answer) > MAX_BYTES:
-            return
-        with self._lock:
-            old = self._items.pop(digest, None)
-            if old is not None:
-                self._bytes -= len(old.answer)
-            self._items[digest] = entry
-            self._bytes += len(entry.answer)
-            while len(self._items) > MAX_ENTRIES or self._bytes > MAX_BYTES:
-                _, dropped = self._items.popitem(last=False)
-                self._bytes -= len(dropped.answer)
-
-    def __len__(self) -> int:
-        return len(self._items)
+def answers() -> LRU[bytes, Entry]:
+    """A small LRU of answers by :class:`Key` digest, bounded by count and by answer bytes."""
+    return LRU(MAX_ENTRIES, MAX_BYTES, size=lambda entry: len(entry.answer))
 
 
 def capture_time(text: str) -> datetime | None:
@@ -137,7 +109,7 @@ def capture_time(text: str) -> datetime | None:
 def init_app(app: Flask) -> None:
     """The app's own caches: parsed pages and answers (tests get fresh ones with a fresh app)."""
     app.extensions["parcel_doctor.pages"] = ParseCache()
-    app.extensions["parcel_doctor.replay"] = Replay()
+    app.extensions["parcel_doctor.replay"] = answers()
 
 
 def _state(app: Flask) -> State:
