@@ -9,11 +9,14 @@ from flask.testing import FlaskClient
 
 from companion.app import create_app
 from companion.security import Credentials
+from tests.server import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 SHARED = ROOT.parent / "shared"
-PORT = 8765
+# The port the app believes it serves on (the test client opens no socket): a free one, never
+# 8765, where a shopper's own companion may be running.
+PORT = free_port()
 
 # Modules that replay third-party files whose source asks that they stay beside the project, not in it.
 # They run in addition to the project's own fixtures; a bare clone simply does not collect them.
@@ -21,7 +24,7 @@ collect_ignore = [] if SHARED.is_dir() else ["parsing/test_real_payloads.py", "l
 
 
 class LocalClient(FlaskClient):
-    """Every request goes to http://127.0.0.1:8765, as the extension's would."""
+    """Every request goes to http://127.0.0.1:PORT, as the extension's would."""
 
     def open(self, *args, **kwargs):
         kwargs.setdefault("base_url", f"http://127.0.0.1:{PORT}")

@@ -8,6 +8,7 @@ import pytest
 
 from companion import __version__
 from companion.api.openapi import API_VERSION
+from tests.conftest import PORT
 
 CAUSES = {
     "not_shipped", "number_not_issued", "update_delay", "untracked_service", "customs_in_progress",
@@ -127,7 +128,7 @@ def test_body_limit(client, auth):
 
 
 def test_wrong_host_is_refused(client):
-    assert_error(client.get("/v1/health", base_url="http://evil.example:8765"), 421, "wrong_host")
+    assert_error(client.get("/v1/health", base_url=f"http://evil.example:{PORT}"), 421, "wrong_host")
     assert_error(client.get("/v1/health", base_url="http://127.0.0.1:9999"), 421, "wrong_host")
 
 

@@ -9,10 +9,11 @@ from companion import replay
 from companion.app import create_app
 from companion.security import Credentials
 from tests.conftest import LocalClient
+from tests.conftest import PORT
 
 
 def test_the_order_list_and_health_answer_while_every_diagnose_slot_is_held(tmp_path, monkeypatch):
-    app = create_app({"PORT": 8765, "DATA_DIR": str(tmp_path), "MAX_ACTIVE": 4, "MAX_WAITING": 0, "WAIT_SECONDS": 5})
+    app = create_app({"PORT": PORT, "DATA_DIR": str(tmp_path), "MAX_ACTIVE": 4, "MAX_WAITING": 0, "WAIT_SECONDS": 5})
     app.test_client_class = LocalClient
     auth = {"Authorization": f"Bearer {Credentials(tmp_path).token()}"}
     release = threading.Event()

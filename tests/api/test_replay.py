@@ -9,6 +9,7 @@ import pytest
 from companion import replay as route
 from companion.lookups import settings as lookup_settings
 from tests.conftest import FIXTURES
+from tests.conftest import PORT
 from tests.parsing.test_fixtures import request_of
 
 LIST = FIXTURES / "order_list" / "ko_page2.capture.json"
@@ -95,7 +96,7 @@ def later(body: dict, seconds: int) -> dict:
 
 
 def fresh(tmp_path: Path, name: str):
-    app = create_app({"TESTING": True, "PORT": 8765, "DATA_DIR": str(tmp_path / name)})
+    app = create_app({"TESTING": True, "PORT": PORT, "DATA_DIR": str(tmp_path / name)})
     app.test_client_class = LocalClient
     auth = {"Authorization": f"Bearer {Credentials(Path(app.config['DATA_DIR'])).token()}"}
     return app, app.test_client(), auth

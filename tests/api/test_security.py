@@ -11,6 +11,7 @@ from companion import security
 from companion.security import Credentials
 from companion.store import export_history
 from companion.store import history
+from tests.conftest import PORT
 
 EXTENSION = "chrome-extension://abcdefghijklmnopabcdefghijklmnop"
 FIREFOX = "moz-extension://0b9a4c1e-1111-4a2b-9c3d-123456789abc"
@@ -76,12 +77,12 @@ def test_missing_or_malformed_authorization(client, header):
     assert response.status_code == 401 and response.get_json()["error"]["code"] == "unauthorized"
 
 
-@pytest.mark.parametrize("host", ["localhost:8765", "LOCALHOST:8765", "127.0.0.1:8765"])
+@pytest.mark.parametrize("host", [f"localhost:{PORT}", f"LOCALHOST:{PORT}", f"127.0.0.1:{PORT}"])
 def test_our_own_hosts_are_accepted(client, host):
     assert client.get("/v1/health", base_url=f"http://{host}").status_code == 200
 
 
-@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "attacker.example:8765", "127.0.0.1.nip.io:8765", "0.0.0.0:8765", "[::1]:8765"])
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", f"attacker.example:{PORT}", f"127.0.0.1.nip.io:{PORT}", f"0.0.0.0:{PORT}", f"[::1]:{PORT}"])
 def test_other_hosts_are_refused(client, host):
     """DNS rebinding: a page on attacker.example resolving to 127.0.0.1 still sends its own Host."""
     response = client.get("/v1/health", base_url=f"http://{host}")
@@ -133,7 +134,7 @@ def test_firefox_can_pair_before_it_is_known(client, creds):
     assert response.status_code == 200 and response.headers["Access-Control-Allow-Origin"] == FIREFOX
 
 
-@pytest.mark.parametrize("origin", ["https://evil.example", "http://127.0.0.1:8765", "null", "file://"])
+@pytest.mark.parametrize("origin", ["https://evil.example", f"http://127.0.0.1:{PORT}", "null", "file://"])
 def test_web_origins_are_refused_even_with_the_token(client, auth, origin):
     response = client.get("/v1/orders", headers={**auth, "Origin": origin})
     assert response.status_code == 403 and response.get_json()["error"]["code"] == "forbidden_origin"
@@ -162,7 +163,7 @@ def test_past_the_queue_bound_a_request_gets_a_quick_503(tmp_path, monkeypatch):
     from companion.app import create_app
     from tests.conftest import LocalClient
 
-    app = create_app({"PORT": 8765, "DATA_DIR": str(tmp_path), "MAX_ACTIVE": 1, "MAX_WAITING": 0, "WAIT_SECONDS": 5})
+    app = create_app({"PORT": PORT, "DATA_DIR": str(tmp_path), "MAX_ACTIVE": 1, "MAX_WAITING": 0, "WAIT_SECONDS": 5})
     app.test_client_class = LocalClient
     auth = {"Authorization": f"Bearer {Credentials(tmp_path).token()}"}
     release, inside = threading.Event(), threading.Event()
@@ -344,11 +345,11 @@ def test_more_than_one_origin_is_refused(client, creds, headers):
 
 
 def test_more_than_one_host_is_refused(client):
-    response = client.get("/v1/health", headers=[("Host", "127.0.0.1:8765"), ("Host", "127.0.0.1:8765")])
+    response = client.get("/v1/health", headers=[("Host", f"127.0.0.1:{PORT}"), ("Host", f"127.0.0.1:{PORT}")])
     assert response.status_code == 400 and response.get_json()["error"]["code"] == "duplicate_header"
 
 
-@pytest.mark.parametrize("target", ["http://evil.example/v1/health", "http://evil.example:8765/v1/health", "http://127.0.0.1:8765@evil.example/v1/health"])
+@pytest.mark.parametrize("target", ["http://evil.example/v1/health", f"http://evil.example:{PORT}/v1/health", f"http://127.0.0.1:{PORT}@evil.example/v1/health"])
 def test_a_request_line_naming_another_host_is_refused(client, target):
     """``GET http://evil.example/v1/health`` with our own Host: the server goes by the line."""
     response = client.get("/v1/health", environ_overrides={"REQUEST_URI": target, "RAW_URI": target})
@@ -356,5 +357,5 @@ def test_a_request_line_naming_another_host_is_refused(client, target):
 
 
 def test_a_request_line_naming_our_host_is_fine(client):
-    target = "http://127.0.0.1:8765/v1/health"
+    target = f"http://127.0.0.1:{PORT}/v1/health"
     assert client.get("/v1/health", environ_overrides={"REQUEST_URI": target, "RAW_URI": target}).status_code == 200

@@ -136,8 +136,11 @@ def module_browser(request, browser_name, site, tmp_path_factory):
 
 
 @pytest.fixture
-def browser(module_browser):
+def browser(module_browser, companion):
     module_browser.reset()
+    # Never the default 8765, where a shopper's own companion may be running: the extension
+    # talks only to this test's companion port (started or not).
+    module_browser.set_storage({"port": companion.port})
     mark = module_browser.log_mark()
     yield module_browser
     # Every browser test also proves the extension's consoles stayed free of errors.

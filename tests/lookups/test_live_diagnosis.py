@@ -17,6 +17,7 @@ from tests.parsing.test_fixtures import request_of
 
 from .conftest import payload
 from .conftest import payload_json
+from tests.conftest import PORT
 
 KEY = "q260t225s025d125g080x030"
 CUSTOMS = FIXTURES / "tracking" / "ko_0404"  # the page says: import customs started 09-27
@@ -61,7 +62,7 @@ def test_api_diagnose_shows_the_live_hand_over_to_the_korean_courier(net, data_d
     from companion.security import Credentials
     from tests.conftest import LocalClient
 
-    app = create_app({"PORT": 8765, "DATA_DIR": str(data_dir)})
+    app = create_app({"PORT": PORT, "DATA_DIR": str(data_dir)})
     app.test_client_class = LocalClient
     turn_on(data_dir, {"cainiao": {"enabled": True}})
     auth = {"Authorization": f"Bearer {Credentials(data_dir).token()}"}
@@ -99,7 +100,7 @@ def test_with_every_provider_off_nothing_leaves_the_machine(net, data_dir):
     from companion.security import Credentials
     from tests.conftest import LocalClient
 
-    app = create_app({"PORT": 8765, "DATA_DIR": str(data_dir)})
+    app = create_app({"PORT": PORT, "DATA_DIR": str(data_dir)})
     app.test_client_class = LocalClient
     auth = {"Authorization": f"Bearer {Credentials(data_dir).token()}"}
     for capture in sorted(FIXTURES.glob("*/*.capture.json")):
@@ -120,7 +121,7 @@ def test_a_forged_capture_with_300_parcels_sends_at_most_the_cap_to_unipass(net,
     module = capture["payloads"][0]["data"]["data"]["module"]
     line = module["trackingDetailLineList"][0]
     module["trackingDetailLineList"] = [{**line, "mailNo": f"LP0090000{n:07d}", "originMailNo": None} for n in range(300)]
-    app = create_app({"PORT": 8765, "DATA_DIR": str(data_dir)})
+    app = create_app({"PORT": PORT, "DATA_DIR": str(data_dir)})
     app.test_client_class = LocalClient
     turn_on(data_dir, {"unipass": {"enabled": True, "key": KEY}})
     auth = {"Authorization": f"Bearer {Credentials(data_dir).token()}"}
