@@ -17,7 +17,6 @@ from tests.parsing.test_fixtures import request_of
 # The fixtures' placeholder people (tests/fixtures/README.md) and a 개인통관고유부호.
 PEOPLE = re.compile(r"홍길동|010-0000-0000|0000-0000|예시구|예시로|101동 101호|(?<![A-Za-z0-9])P\d{12}(?!\d)|no-reply@")
 REAL = Path(__file__).parent / "lookups" / "fixtures" / "real"
-REAL_API = Path(__file__).parents[1].parent / "shared" / "reference" / "aliexpress-api"
 CAPTURES = sorted(FIXTURES.glob("*/*.capture.json"))
 
 
@@ -65,18 +64,6 @@ def test_the_real_courier_pages_lose_their_people_and_keep_their_events(name):
     for person in ("테스트", "테*트", "테*터", "064.710.5200", "1588-0011", "배송사원 :", "수령인:", "배송담당:"):
         assert person not in page, person
     assert "2024-0" in page or "2024.0" in page  # the events' dates stay
-
-
-@pytest.mark.skipif(not REAL_API.is_dir(), reason="../shared/reference/aliexpress-api is not here (a bare clone)")
-def test_the_real_api_samples_lose_the_buyer(client, auth):
-    for name, url in (("logistics-querydetail.json", "https://www.aliexpress.com/p/tracking/index.html?tradeOrderId=8215000000000303"),
-                      ("order-detail.json", "https://www.aliexpress.com/p/order/detail.html?orderId=8215000000000303"),
-                      ("order-list-init.json", "https://www.aliexpress.com/p/order/index.html")):
-        body = json.loads((REAL_API / name).read_text(encoding="utf-8"))
-        saved = _file(client, auth, {"url": url, "payloads": [{"api": body.get("api"), "data": body}], "captured_at": "2026-09-30T10:00:00+09:00"})
-        text = json.dumps(saved, ensure_ascii=False)
-        for person in ("Comprador Exemplo", "Rua Exemplo", "Bairro Exemplo", "Cidade Exemplo", "11999999999", "00000-000"):
-            assert person not in text, (name, person)
 
 
 def test_a_file_that_is_not_one_is_refused(tmp_path, capsys):

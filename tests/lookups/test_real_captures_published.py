@@ -1,6 +1,6 @@
 """The project's copies of the real courier and customs captures (tests/lookups/fixtures/real/)
 are the published ones, byte for byte. Runs in addition where the published captures sit beside
-the project (../shared, as CI has it); tests/conftest.py leaves it out of a bare clone's collection.
+the project (as in CI); tests/conftest.py leaves it out of a bare clone's collection.
 """
 
 from __future__ import annotations

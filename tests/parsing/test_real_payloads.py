@@ -1,4 +1,5 @@
-"""The three real (anonymized) AliExpress API responses in ../shared/reference/aliexpress-api/.
+"""The three real (anonymized) AliExpress API answers published by maxwellmezadre/aliexpress-mcp
+(test/fixtures/, commit 226cf08; docs/facts/aliexpress-pages.md), where they sit beside the project.
 
 Their source asks that they be read from beside the project, never copied into it, so this module
 runs in addition to the project's own fixtures of the same shape (tests/fixtures/order_detail/en_real_shape
@@ -8,6 +9,8 @@ and the payload fixtures): tests/conftest.py leaves it out of the collection whe
 from __future__ import annotations
 
 import json
+
+import pytest
 
 from companion import dates
 from companion.diagnosis import diagnose
@@ -77,3 +80,34 @@ def test_the_three_together_diagnose_a_delivered_order():
     assert order["diagnosis"]["cause"] == "delivered"
     assert order["parcels"][0]["stage"] == "delivered"
     assert order["parcels"][0]["domestic"]["tracking_number"] == "CNBR00160702682"
+
+
+# --- the samples through the rest of the companion ---------------------------------------------
+
+
+@pytest.mark.parametrize("name, url", [
+    ("order-list-init.json", "https://www.aliexpress.com/p/order/index.html"),
+    ("order-detail.json", "https://www.aliexpress.com/p/order/detail.html?orderId=8215000000000303"),
+    ("logistics-querydetail.json", "https://www.aliexpress.com/p/tracking/index.html?tradeOrderId=8215000000000303"),
+])
+def test_the_real_api_samples_are_understood(name, url):
+    """No real answer is said to be a page that changed (companion/understood.py)."""
+    answer = diagnose(capture(name, url))
+    assert "notices" not in answer, answer["notices"]
+
+
+def test_the_real_api_samples_lose_the_buyer(client, auth):
+    """The diagnosis file of each sample holds none of its (placeholder) buyer's details."""
+    for name, url in (("logistics-querydetail.json", "https://www.aliexpress.com/p/tracking/index.html?tradeOrderId=8215000000000303"),
+                      ("order-detail.json", "https://www.aliexpress.com/p/order/detail.html?orderId=8215000000000303"),
+                      ("order-list-init.json", "https://www.aliexpress.com/p/order/index.html")):
+        body = json.loads((API / name).read_text(encoding="utf-8"))
+        reply = client.post(
+            "/v1/diagnosis-file",
+            json={"url": url, "payloads": [{"api": body.get("api"), "data": body}], "captured_at": "2026-09-30T10:00:00+09:00", "extension_version": "0.1.0"},
+            headers=auth,
+        )
+        assert reply.status_code == 200, reply.get_data(as_text=True)
+        text = json.dumps(reply.get_json(), ensure_ascii=False)
+        for person in ("Comprador Exemplo", "Rua Exemplo", "Bairro Exemplo", "Cidade Exemplo", "11999999999", "00000-000"):
+            assert person not in text, (name, person)
