@@ -1,5 +1,5 @@
 """``mtop.aliexpress.trade.buyer.order.detail`` — the detail page's Ultron JSON (real sample:
-reference/aliexpress-api/order-detail.json). The 2026 response carries no tracking number;
+`order-detail.json` of maxwellmezadre/aliexpress-mcp (docs/facts/aliexpress-pages.md)). The 2026 response carries no tracking number;
 the legacy ``detail_logistic_package_block`` did, and is still read when present."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """``mtop.aliexpress.trade.buyer.order.list`` — the order list's Ultron JSON (page 1 is also
 embedded in the list page as ``window.__INIT_DATA_CALLBACK__``). Real sample:
-reference/aliexpress-api/order-list-init.json."""
+`order-list-init.json` of maxwellmezadre/aliexpress-mcp (docs/facts/aliexpress-pages.md)."""
 
 from __future__ import annotations
 

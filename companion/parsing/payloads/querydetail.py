@@ -1,5 +1,5 @@
 """``mtop.ae.ld.querydetail`` — the tracking page's JSON: one line per parcel, events newest
-first. Real sample: reference/aliexpress-api/logistics-querydetail.json."""
+first. Real sample: `logistics-querydetail.json` of maxwellmezadre/aliexpress-mcp (docs/facts/aliexpress-pages.md)."""
 
 from __future__ import annotations
 
