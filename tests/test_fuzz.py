@@ -746,7 +746,7 @@ def test_headers_and_paths_survive(client, auth):
 
     @fuzz_settings(200)
     @given(
-        host=st.none() | st.sampled_from(["127.0.0.1:8765", "localhost:8765", "LOCALHOST:8765", "evil.example", "127.0.0.1", "[::1]:8765", "127.0.0.1:8765.evil"]) | header_text,
+        host=st.none() | st.sampled_from([f"127.0.0.1:{PORT}", f"localhost:{PORT}", f"LOCALHOST:{PORT}", "evil.example", "127.0.0.1", f"[::1]:{PORT}", f"127.0.0.1:{PORT}.evil"]) | header_text,
         origin=st.none() | st.sampled_from(["chrome-extension://abc", "moz-extension://" + "a" * 300, "https://evil.example", "null", ""]) | header_text,
         authorization=st.none() | st.just(auth["Authorization"]) | st.builds("Bearer {}".format, header_text) | header_text,
         method=st.sampled_from(["GET", "POST", "DELETE", "OPTIONS", "PUT", "PATCH", "HEAD", "TRACE"]),

@@ -16,6 +16,7 @@ from companion.cli import main
 from tests.conftest import FIXTURES
 from tests.conftest import LocalClient
 from tests.parsing.test_fixtures import request_of
+from tests.conftest import PORT
 
 DETAIL = FIXTURES / "order_detail" / "ko_0404.capture.json"
 
@@ -77,7 +78,7 @@ def test_export_and_import_commands(app, client, auth, tmp_path, capsys):
 
 
 def test_retention_forgets_orders_not_seen_for_long(tmp_path):
-    app = create_app({"PORT": 8765, "DATA_DIR": str(tmp_path), "RETENTION_DAYS": 30})
+    app = create_app({"PORT": PORT, "DATA_DIR": str(tmp_path), "RETENTION_DAYS": 30})
     app.test_client_class = LocalClient
     client = app.test_client()
     from companion.security import Credentials
@@ -124,7 +125,7 @@ def test_a_corrupt_database_is_moved_aside_and_a_new_one_started(tmp_path, caplo
     data = tmp_path / "data"
     data.mkdir()
     (data / "history.sqlite3").write_bytes(b"this is not a database" * 100)
-    app = create_app({"PORT": 8765, "DATA_DIR": str(data)})
+    app = create_app({"PORT": PORT, "DATA_DIR": str(data)})
     assert any(p.name.startswith("history.sqlite3.corrupt-") for p in data.iterdir())
     assert "moved aside" in caplog.text
     assert store.export_history(store.history(app))["tables"]["orders"] == []
@@ -170,7 +171,7 @@ def test_a_full_disk_gives_503_then_recovers(tmp_path):
     if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True).returncode != 0:
         pytest.skip("cannot mount a small tmpfs here (needs root)")
     try:
-        app = create_app({"PORT": 8765, "DATA_DIR": str(mount / "data")})
+        app = create_app({"PORT": PORT, "DATA_DIR": str(mount / "data")})
         app.test_client_class = LocalClient
         client = app.test_client()
         from companion.security import Credentials
