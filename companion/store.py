@@ -257,6 +257,7 @@ class History:
         self._lock = threading.RLock()  # one writer at a time in this process
         self.generation = 0  # this process's writes of content so far: see :meth:`state`
         self._external = 0  # times the files were found changed by someone else
+        self._delivered: tuple | None = None  # (state, delivered_days()) while the history is unchanged
         self._files: tuple = ()
         self._pool = _Connections(self.path)
         self._pending: dict[str, str] = {}  # order id -> "last seen" not written yet
@@ -403,8 +404,15 @@ class History:
 
     def delivered_days(self) -> dict[str, list[int]]:
         """The "N일째" of delivery (counted from the order) of every delivered parcel seen, per shipping method
-        (companion/usual_days.py): what "usually N–M days" is computed from."""
-        return self._guarded(self._delivered_days)
+        (companion/usual_days.py): what "usually N–M days" is computed from. Asked by every
+        diagnosis of a waiting order, so the answer is kept until the history changes."""
+        state = self.state()
+        kept = self._delivered
+        if kept is not None and kept[0] == state:
+            return kept[1]
+        found = self._guarded(self._delivered_days)
+        self._delivered = (state, found)
+        return found
 
     def _delivered_days(self) -> dict[str, list[int]]:
         from companion import usual_days
