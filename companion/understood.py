@@ -21,7 +21,7 @@ from companion.models import Evidence
 from companion.models import Order
 from companion.models import Page
 from companion.parsing import payloads
-from companion.parsing.base import ORDER_ID_IN_HREF
+from companion.parsing.page_urls import ORDER_ID_IN_HREF
 from companion.parsing.base import Capture
 from companion.jsonwalk import as_list
 from companion.jsonwalk import dig

@@ -58,3 +58,64 @@ def test_causes_in_priority_order_with_the_severities_their_rules_give():
 def test_captured_apis_each_have_a_reader():
     apis = generated()["CAPTURED_APIS"]
     assert apis and set(apis) <= set(payloads.READERS)
+
+
+URLS = [
+    "https://www.aliexpress.com/p/order/index.html",
+    "https://www.aliexpress.com/p/order/index.html?spm=a2g0o",
+    "https://ko.aliexpress.com/p/order/",
+    "https://www.aliexpress.com/p/order/detail.html?orderId=8215123456789012",
+    "https://www.aliexpress.com/p/order/detail.html?orderId=12345",
+    "https://www.aliexpress.com/p/order/other.html",
+    "https://www.aliexpress.com/p/tracking/index.html?tradeOrderId=8215123456789012&orderId=1",
+    "https://www.aliexpress.com/p/tracking/index.html?tradeOrderId=x&orderId=8215123456789013",
+    "https://www.aliexpress.com/p/tracking/index.html?tradeId=%208215123456789014%20",
+    "https://trade.aliexpress.com/orderList.htm",
+    "https://trade.aliexpress.com/order_detail.htm?orderId=821512345678901234567",
+    "https://track.aliexpress.com/logisticsdetail.htm?tradeId=8215123456789015",
+    "https://www.aliexpress.com/item/100500.html",
+]
+HREFS = [
+    "/p/order/detail.html?orderId=8215123456789012",
+    "//www.aliexpress.com/p/tracking/index.html?tradeOrderId=8215123456789013&x=1",
+    "https://trade.aliexpress.com/x?tradeId=8215123456789014",
+    "?orderId=123",
+    "/p/order/detail.html?orderId=821512345678901234567",
+    "/p/order/detail.html?xorderId=8215123456789012",
+]
+
+
+def test_the_extension_reads_a_url_as_the_companion_does():
+    """page-kind.js and selectors.js run in Node on the generated data and agree with
+    page_urls on every URL and link: the page kind, the order id, the order id in a link."""
+    from urllib.parse import urlsplit
+
+    from companion.parsing import page_urls
+    from tests.node import node
+
+    script = """
+      const fs = require("fs"), vm = require("vm");
+      for (const file of ["common/generated.js", "content/page-kind.js", "content/selectors.js"]) {
+        vm.runInThisContext(fs.readFileSync(process.argv[1] + "/" + file, "utf8"));
+      }
+      const PD = globalThis.ParcelDoctor;
+      const [urls, hrefs] = JSON.parse(fs.readFileSync(0, "utf8"));
+      console.log(JSON.stringify({
+        urls: urls.map((url) => [PD.pageKind.pageKind(new URL(url)), PD.pageKind.orderIdFromUrl(new URL(url))]),
+        hrefs: hrefs.map((href) => { const m = PD.selectors.orderIdInHref.exec(href); return m ? m[1] : null; }),
+      }));
+    """
+    done = node("-e", script, str(export_shared.TARGET.parents[1]), stdin=json.dumps([URLS, HREFS]).encode())
+    assert done.returncode == 0, done.stderr.decode()
+    read = json.loads(done.stdout)
+    assert read["urls"] == [[page_urls.page_kind(urlsplit(u).path), page_urls.order_id(urlsplit(u).query)] for u in URLS]
+    assert read["hrefs"] == [(m.group(1) if (m := page_urls.ORDER_ID_IN_HREF.search(h)) else None) for h in HREFS]
+    # and the table means something: every kind, and ids found and refused
+    assert {kind for kind, _ in read["urls"]} == {"order_list", "order_detail", "tracking", None}
+    assert read["urls"][6][1] == "8215123456789012" and read["urls"][4][1] is None
+
+
+def test_the_default_port_is_the_companions():
+    from companion.app import DEFAULTS
+
+    assert generated()["DEFAULT_PORT"] == DEFAULTS["PORT"]

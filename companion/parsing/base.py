@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
 from datetime import tzinfo
-from urllib.parse import parse_qs
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
@@ -17,10 +16,9 @@ from bs4.builder import LXMLTreeBuilder
 
 from companion import dates
 from companion.models import Page
+from companion.parsing import page_urls
+from companion.parsing.page_urls import ORDER_ID_IN_HREF
 
-# An AliExpress order id: 15–19 digits (16 in every sample). Taken from hrefs, never labels.
-ORDER_ID_IN_HREF = re.compile(r"(?:[?&]|\b)(?:orderId|tradeOrderId|tradeId)=([0-9]{12,20})(?![0-9])")
-_ORDER_ID = re.compile(r"[0-9]{12,20}")
 
 
 @dataclass
@@ -48,18 +46,13 @@ class Capture:
             return urlsplit("")
         return parts
 
-    def query(self, name: str) -> str | None:
-        """A query parameter of the page URL (``tradeOrderId``, ``orderId``)."""
-        values = parse_qs(self._parts().query).get(name)
-        return values[0] if values else None
-
     def order_id(self) -> str | None:
-        """The order id the URL names, when it is one (12–20 ASCII digits), else None."""
-        for name in ("tradeOrderId", "orderId", "tradeId"):
-            value = (self.query(name) or "").strip()
-            if _ORDER_ID.fullmatch(value):
-                return value
-        return None
+        """The order id the URL names, when it is one, else None."""
+        return page_urls.order_id(self._parts().query)
+
+    def page_kind(self) -> str | None:
+        """The kind of AliExpress page the URL's path names, else None."""
+        return page_urls.page_kind(self.path)
 
     @property
     def host(self) -> str:
@@ -105,8 +98,8 @@ class PageParser:
         return self.narrowing
 
     def matches_url(self, capture: Capture) -> bool:
-        """True when the URL says this is the parser's page."""
-        raise NotImplementedError
+        """True when the URL says this is the parser's page (``page_urls.PAGE_PATHS``)."""
+        return capture.page_kind() == self.kind
 
     def matches_dom(self, soup: BeautifulSoup) -> bool:
         """True when the DOM looks like the parser's page (used when there is no URL)."""

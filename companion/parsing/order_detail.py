@@ -14,7 +14,7 @@ from companion.models import Order
 from companion.models import Page
 from companion.models import Parcel
 from companion.parsing import vocabulary
-from companion.parsing.base import ORDER_ID_IN_HREF
+from companion.parsing.page_urls import ORDER_ID_IN_HREF
 from companion.parsing.base import Capture
 from companion.parsing.base import Narrowing
 from companion.parsing.base import PageParser
@@ -56,8 +56,6 @@ class OrderDetailParser(PageParser):
     kind = "order_detail"
     narrowing = Narrowing(keep=_keep, skip=_skip)
 
-    def matches_url(self, capture: Capture) -> bool:
-        return capture.path.startswith("/p/order/detail") or capture.path.endswith("order_detail.htm")
 
     def matches_dom(self, soup: BeautifulSoup) -> bool:
         return soup.find(class_="order-detail-order-info") is not None or soup.find(

@@ -15,7 +15,7 @@ from companion import dates
 from companion.models import Order
 from companion.models import Page
 from companion.parsing import vocabulary
-from companion.parsing.base import ORDER_ID_IN_HREF
+from companion.parsing.page_urls import ORDER_ID_IN_HREF
 from companion.parsing.base import Capture
 from companion.parsing.base import Narrowing
 from companion.parsing.base import PageParser
@@ -63,9 +63,6 @@ class OrderListParser(PageParser):
     kind = "order_list"
     narrowing = Narrowing(keep=_keep, skip=_skip, unwrap=_unwrap)
 
-    def matches_url(self, capture: Capture) -> bool:
-        path = capture.path
-        return path.startswith("/p/order/index") or path.rstrip("/") == "/p/order" or path.endswith("orderList.htm")
 
     def matches_dom(self, soup: BeautifulSoup) -> bool:
         return soup.find(class_=_CARD) is not None or soup.find(class_=_OLD_ROW) is not None

@@ -18,7 +18,7 @@ from companion.models import Order
 from companion.models import Page
 from companion.models import Parcel
 from companion.parsing import vocabulary
-from companion.parsing.base import ORDER_ID_IN_HREF
+from companion.parsing.page_urls import ORDER_ID_IN_HREF
 from companion.parsing.base import Capture
 from companion.parsing.base import Narrowing
 from companion.parsing.base import PageParser
@@ -73,8 +73,6 @@ class TrackingParser(PageParser):
         # The old page (§4.3) prints its number wherever it likes and is small: built whole.
         return None if "logisticsdetail" in capture.path else self.narrowing
 
-    def matches_url(self, capture: Capture) -> bool:
-        return capture.path.startswith("/p/tracking/") or "logisticsdetail" in capture.path
 
     def matches_dom(self, soup: BeautifulSoup) -> bool:
         return soup.find(class_=NODE) is not None or soup.find(class_=MAIL_NO) is not None

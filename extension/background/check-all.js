@@ -20,6 +20,7 @@ const { MSG, links } = globalThis.ParcelDoctor;
 const PER_TAB_TIMEOUT_MS = 30000;
 const KEEP_AWAKE_MS = 10000;
 const MAX_ORDERS = 100;
+const ORDER_ID = new RegExp(globalThis.ParcelDoctor.shared.ORDER_ID);
 const JOB = "checkAll";
 const IDLE = { running: false, total: 0, done: 0, failed: 0, current: null };
 
@@ -159,7 +160,7 @@ export function resumeCheckAll() {
 async function start(sourceTabId, orderIds) {
   const saved = await load();
   if (saved && saved.running) return { ok: false, error: { code: "busy" }, state: publicState(saved) };
-  const ids = [...new Set(orderIds.filter((id) => typeof id === "string" && /^\d{6,24}$/.test(id)))].slice(0, MAX_ORDERS);
+  const ids = [...new Set(orderIds.filter((id) => typeof id === "string" && ORDER_ID.test(id)))].slice(0, MAX_ORDERS);
   let windowId = null;
   try {
     windowId = (await chrome.tabs.get(sourceTabId)).windowId;

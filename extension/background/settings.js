@@ -2,9 +2,11 @@
  * The extension's settings in chrome.storage.local: the companion port, the language and the
  * token. Only the service worker reads the token; the popup sees whether it exists.
  */
+import "../common/generated.js";
 import "../common/messages.js";
 
-const { DEFAULT_PORT, LANGS } = globalThis.ParcelDoctor;
+const { LANGS } = globalThis.ParcelDoctor;
+const { DEFAULT_PORT } = globalThis.ParcelDoctor.shared;
 
 export async function getSettings() {
   const stored = await chrome.storage.local.get(["port", "lang", "token"]);

@@ -61,6 +61,5 @@
   // The oldest companion API this extension works with: GET /v1/health's api_version
   // (info.x-api-version of the OpenAPI document); a companion that reports none is version 1.
   PD.MIN_API_VERSION = 2;
-  PD.DEFAULT_PORT = 8765;
   PD.LANGS = Object.freeze(["ko", "en"]);
 })();

@@ -42,6 +42,6 @@
       private: ['[class*="logistic-info-v2--shippingToInfo"]', '[class*="ship-to--"]'],
     },
     // ids in hrefs: orderId=… on detail links, tradeOrderId=… on tracking links
-    orderIdInHref: /[?&](?:orderId|tradeOrderId)=(\d{6,24})/,
+    orderIdInHref: new RegExp(PD.shared.ORDER_ID_IN_HREF),
   });
 })();

@@ -1,12 +1,13 @@
 /*
- * Port and language. A port other than 8765 needs the optional host permission
+ * Port and language. A port other than the default (8765) needs the optional host permission
  * http://127.0.0.1/*, requested here because only a user gesture in the popup may ask.
  */
+import "../common/generated.js";
 import "../common/messages.js";
 import { MSG, toWorker, setResult } from "./runtime.js";
 import { t } from "./i18n.js";
 
-const { DEFAULT_PORT } = globalThis.ParcelDoctor;
+const { DEFAULT_PORT } = globalThis.ParcelDoctor.shared;
 const ANY_LOCAL_PORT = { origins: ["http://127.0.0.1/*"] };
 
 async function portAllowed(port) {

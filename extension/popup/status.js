@@ -3,6 +3,7 @@
  * commands when the companion is not running, the pairing form when it is not paired, "please
  * update" when its API is older than this extension needs, and both versions.
  */
+import "../common/generated.js";
 import { MSG, STATE, toWorker } from "./runtime.js";
 import { t } from "./i18n.js";
 
@@ -15,7 +16,7 @@ const TEXT_KEYS = {
 };
 
 export async function fetchStatus() {
-  return (await toWorker(MSG.POPUP_TO_SW_GET_STATUS)) || { state: STATE.OFFLINE, port: 8765, lang: "ko" };
+  return (await toWorker(MSG.POPUP_TO_SW_GET_STATUS)) || { state: STATE.OFFLINE, port: PD.shared.DEFAULT_PORT, lang: "ko" };
 }
 
 export function renderStatus(status) {

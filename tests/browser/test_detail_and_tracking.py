@@ -1,6 +1,7 @@
 """Overlays on the order detail page and the fuller panel on the tracking page."""
 
 import re
+import time
 
 import pytest
 
@@ -49,8 +50,14 @@ def test_tracking_page_panel_for_customs(paired, companion):
         "document.querySelector('[data-parcel-doctor-order]').nextElementSibling.className.startsWith('logistic-info-v2--wrap')"
     )
     # the JSONP querydetail body reached the companion through the MAIN-world hook: only the
-    # JSON carries AliExpress's event codes (the page's DOM prints none)
-    codes = {e["code"] for e in remembered(companion)["events"] if e["order_id"] == order_id}
+    # JSON carries AliExpress's event codes (the page's DOM prints none). The first overlay may
+    # come from a capture made before the JSONP answer: its capture follows within moments.
+    deadline = time.monotonic() + 10
+    while True:
+        codes = {e["code"] for e in remembered(companion)["events"] if e["order_id"] == order_id}
+        if "AE_CC_IM_START" in codes or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
     assert "AE_CC_IM_START" in codes, codes
 
 

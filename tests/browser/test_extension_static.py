@@ -5,6 +5,10 @@ import json
 import re
 from pathlib import Path
 
+from companion.app import DEFAULTS
+from companion.models import STAGES
+from tests.node import node
+
 EXTENSION = Path(__file__).resolve().parents[2] / "extension"
 PAGES = [
     "https://www.aliexpress.com/p/order/*",
@@ -26,7 +30,8 @@ def test_manifest_asks_for_the_minimum():
     m = manifest()
     assert m["manifest_version"] == 3
     assert m["permissions"] == ["storage"]
-    assert m["host_permissions"] == PAGES + ["http://127.0.0.1:8765/*"]
+    # the companion's default port (generated.js has it from companion/app.py, the one source)
+    assert m["host_permissions"] == PAGES + [f"http://127.0.0.1:{DEFAULTS['PORT']}/*"]
     assert m["optional_host_permissions"] == ["http://127.0.0.1/*"]
     # asked for only when the user turns "변경 알림 받기" on (popup/notify.js), never at install
     assert m["optional_permissions"] == ["alarms", "notifications"]
@@ -70,6 +75,16 @@ def test_main_world_hook_agrees_with_the_relay():
     assert f'PORT_MESSAGE_SOURCE = "{tag}"' in messages
     hook_apis = re.search(r"APIS = \[([^\]]+)\]", hook).group(1)
     assert re.findall(r'"([^"]+)"', hook_apis) == shared()["CAPTURED_APIS"]
+
+
+def test_the_stage_names_are_the_companions_stages():
+    """format.js writes its stage keys out (so every locale key stays greppable); each one is a
+    stage the companion gives a parcel, under the stage's own name in camelCase."""
+    block = re.search(r"STAGE_KEYS = Object\.freeze\(\{([^}]+)\}", scripts()["common/format.js"]).group(1)
+    pairs = dict(re.findall(r"(\w+): \"(\w+)\"", block))
+    assert pairs and set(pairs) <= set(STAGES)
+    for stage, key in pairs.items():
+        assert key == "stage_" + re.sub(r"_([a-z])", lambda m: m.group(1).upper(), stage)
 
 
 def shared() -> dict:
@@ -117,20 +132,10 @@ def test_service_worker_listeners_are_top_level():
 def test_every_script_parses():
     """A script that does not parse stops the whole service worker, popup or content script: a
     merge once left one brace open in background/handlers.js and every browser flow failed."""
-    import os
-    import shutil
-    import subprocess
-
-    import pytest
-
-    if not shutil.which("node"):
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI=true but Node.js is missing: the scripts' syntax must be checked", pytrace=False)
-        pytest.skip("Node.js is not installed; the scripts' syntax was not checked")
     broken = {}
     for path in sorted(EXTENSION.rglob("*.js")):
         # module syntax for all: the classic content scripts are strict-mode code that parses as a module
-        done = subprocess.run(["node", "--input-type=module", "--check"], input=path.read_bytes(), capture_output=True, timeout=60)
+        done = node("--input-type=module", "--check", stdin=path.read_bytes())
         if done.returncode:
             broken[str(path.relative_to(EXTENSION))] = done.stderr.decode(errors="replace")[-300:]
     assert not broken, broken
