@@ -7,10 +7,11 @@ from datetime import timezone
 
 from flask import Flask
 
+from companion import DEFAULT_PORT
 from companion import datadir
 
 DEFAULTS = {
-    "PORT": 8765,
+    "PORT": DEFAULT_PORT,
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,  # docs/design.md §7: 8 MiB, then 413
     "RETENTION_DAYS": 365,  # orders not seen for a year are forgotten
     "MAX_ACTIVE": 4,  # requests diagnosed at once (2 cores: more would only slow each one)

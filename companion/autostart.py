@@ -25,13 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from companion import DEFAULT_PORT
 from companion.i18n import message
 
 PLATFORMS = ("linux", "macos", "windows")
 UNIT_NAME = "parcel-doctor.service"
 LAUNCH_LABEL = "org.parceldoctor.companion"
 TASK_NAME = "Parcel Doctor"
-DEFAULT_PORT = 8765
 
 
 def current_platform() -> str | None:

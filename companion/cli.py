@@ -9,6 +9,7 @@ import re
 import sys
 from pathlib import Path
 
+from companion import DEFAULT_PORT
 from companion import datadir
 from companion import i18n
 from companion.i18n import message
@@ -95,7 +96,7 @@ def _parser(lang: str = "ko") -> argparse.ArgumentParser:
         return found
 
     serve = command("serve", "cli.serve")
-    serve.add_argument("--port", type=int, default=8765, metavar=say("cli.meta.port"), help=say("cli.serve.port"))
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, metavar=say("cli.meta.port"), help=say("cli.serve.port"))
     serve.add_argument("--data-dir", metavar=say("cli.meta.folder"), help=say("cli.data_dir"))
     serve.add_argument("--retention-days", type=int, default=365, metavar=say("cli.meta.days"), help=say("cli.serve.retention"))
     serve.set_defaults(run=_serve)

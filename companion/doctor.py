@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from companion import DEFAULT_PORT
 from companion import datadir
 from companion.i18n import message
 
@@ -75,7 +76,7 @@ def check_port(port: int, lang: str) -> list[Finding]:
             return [Finding(False, message("doctor.port_other", lang, port=port), f"parcel-doctor serve --port {port + 1}")]
     from companion import autostart
 
-    option = f" --port {port}" if port != autostart.DEFAULT_PORT else ""
+    option = f" --port {port}" if port != DEFAULT_PORT else ""
     platform = autostart.current_platform()
     # With autostart on, starting it by hand is what helps now; otherwise autostart does both.
     fix = "parcel-doctor serve" if platform and autostart.is_enabled(platform) else "parcel-doctor autostart enable"
@@ -99,7 +100,7 @@ def check_autostart(port: int, lang: str) -> list[Finding]:
         return [Finding(True, message("autostart.unsupported", lang, system=sys.platform))]
     if autostart.is_enabled(platform):
         return [Finding(True, message("doctor.autostart_on", lang))]
-    fix = "parcel-doctor autostart enable" + (f" --port {port}" if port != autostart.DEFAULT_PORT else "")
+    fix = "parcel-doctor autostart enable" + (f" --port {port}" if port != DEFAULT_PORT else "")
     return [Finding(False, message("doctor.autostart_off", lang), fix)]
 
 
@@ -194,7 +195,7 @@ def register(sub) -> None:
     from companion import i18n
 
     parser = sub.add_parser("doctor", help="check the set-up and say how to fix it / 설치 상태 점검")
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--data-dir")
     parser.add_argument("--lang", choices=i18n.LANGS, default="ko")
     parser.set_defaults(run=_command)

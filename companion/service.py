@@ -25,6 +25,7 @@ from datetime import datetime
 from datetime import timezone
 from pathlib import Path
 
+from companion import DEFAULT_PORT
 from companion import datadir
 from companion.i18n import message
 
@@ -293,7 +294,7 @@ def register(sub) -> None:
         ("stop", _stop_command, "stop the running companion gracefully / 실행 중인 컴패니언 끄기"),
     ):
         parser = sub.add_parser(name, help=help_text)
-        parser.add_argument("--port", type=int, default=8765)
+        parser.add_argument("--port", type=int, default=DEFAULT_PORT)
         parser.add_argument("--data-dir")
         parser.add_argument("--lang", choices=i18n.LANGS, default="ko")
         parser.set_defaults(run=run)

@@ -116,6 +116,7 @@ def test_the_extension_reads_a_url_as_the_companion_does():
 
 
 def test_the_default_port_is_the_companions():
+    from companion import DEFAULT_PORT
     from companion.app import DEFAULTS
 
-    assert generated()["DEFAULT_PORT"] == DEFAULTS["PORT"]
+    assert generated()["DEFAULT_PORT"] == DEFAULTS["PORT"] == DEFAULT_PORT

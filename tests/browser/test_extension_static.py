@@ -5,7 +5,7 @@ import json
 import re
 from pathlib import Path
 
-from companion.app import DEFAULTS
+from companion import DEFAULT_PORT
 from companion.models import STAGES
 from tests.node import node
 
@@ -30,8 +30,8 @@ def test_manifest_asks_for_the_minimum():
     m = manifest()
     assert m["manifest_version"] == 3
     assert m["permissions"] == ["storage"]
-    # the companion's default port (generated.js has it from companion/app.py, the one source)
-    assert m["host_permissions"] == PAGES + [f"http://127.0.0.1:{DEFAULTS['PORT']}/*"]
+    # the companion's default port (companion/__init__.py, the one source; generated.js has it too)
+    assert m["host_permissions"] == PAGES + [f"http://127.0.0.1:{DEFAULT_PORT}/*"]
     assert m["optional_host_permissions"] == ["http://127.0.0.1/*"]
     # asked for only when the user turns "변경 알림 받기" on (popup/notify.js), never at install
     assert m["optional_permissions"] == ["alarms", "notifications"]
