@@ -79,9 +79,16 @@ class Companion:
         """Everything the server printed so far (its INFO log included)."""
         return "".join(self._lines)
 
+    def terminate(self) -> "Companion":
+        """Ask it to stop (SIGTERM) without waiting; :meth:`stop` then waits."""
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+        return self
+
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()
+        if self.process:
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:

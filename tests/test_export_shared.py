@@ -120,3 +120,9 @@ def test_the_default_port_is_the_companions():
     from companion.app import DEFAULTS
 
     assert generated()["DEFAULT_PORT"] == DEFAULTS["PORT"] == DEFAULT_PORT
+
+
+def test_the_dashboards_urgent_countdown_is_the_rules_warning():
+    from companion.rules.case import THRESHOLDS
+
+    assert generated()["PROTECTION_WARNING_DAYS"] == THRESHOLDS["protection_warning_days"] == 7

@@ -10,8 +10,6 @@ import { t } from "../popup/i18n.js";
 import { timeline } from "./timeline.js";
 
 const PD = globalThis.ParcelDoctor;
-// The companion's "protection_ending" threshold: a countdown this short is shown as urgent.
-const ENDING_DAYS = 7;
 // Written whole so every key stays greppable (tests/browser/test_locales.py).
 const SEVERITY_KEYS = Object.freeze({
   action: "dashboard_severity_action",
@@ -41,7 +39,7 @@ function protection(order, lang, today) {
     "protection",
     left >= 0 ? t("dashboard_protectionLeft", [String(left), until]) : t("dashboard_protectionOver", [until]),
   );
-  node.dataset.ending = String(left <= ENDING_DAYS);
+  node.dataset.ending = String(left <= PD.shared.PROTECTION_WARNING_DAYS);
   return node;
 }
 

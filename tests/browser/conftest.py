@@ -115,7 +115,19 @@ def companion(tmp_path):
     data_dir.mkdir()
     c = Companion(data_dir, free_port())
     yield c
-    c.stop()
+    # Asked to stop, not waited for: it ends (its graceful stop takes up to half a second) while
+    # the next test starts on its own port and data dir; the session waits for all at its end.
+    _STOPPING.append(c.terminate())
+
+
+_STOPPING: list[Companion] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _companions_stopped():
+    yield
+    for c in _STOPPING:
+        c.stop()
 
 
 @pytest.fixture(scope="module")

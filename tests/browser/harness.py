@@ -12,6 +12,7 @@ read them with shadow_roots() and the helpers below, never through element.shado
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -141,6 +142,22 @@ class Browser(ExtensionBrowser):
 
     def close(self) -> None:
         self.context.close()
+
+
+def granted(playwright, chromium_path: str, site, folder: Path, optional: str):
+    """Chromium with a copy of the extension (in ``folder``) whose manifest grants at install what
+    it otherwise asks for later (``optional_permissions`` or ``optional_host_permissions``):
+    headless Chromium cannot answer the prompt a request opens. A generator, for a fixture."""
+    copy = folder / "extension"
+    shutil.copytree(EXTENSION, copy)
+    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+    manifest[optional.removeprefix("optional_")] += manifest.pop(optional)
+    (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    browser = launch(playwright, chromium_path, site, folder / "profile", extension=copy)
+    try:
+        yield browser
+    finally:
+        browser.close()
 
 
 def launch(playwright, chromium_path: str, site, profile_dir: Path, extension: Path = EXTENSION) -> Browser:

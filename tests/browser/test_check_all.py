@@ -27,14 +27,7 @@ def test_check_all_fills_in_the_list_overlays(paired, site):
     popup.click("#check-all")
     # (extension pages forbid eval, so wait on selectors, not on functions)
     popup.wait_for_selector('#check-all-progress:not([hidden])[max="3"]')
-    popup.wait_for_selector('#check-all-progress[value="3"]', timeout=90000)
-    popup.wait_for_selector("#check-all:enabled")
-    page.wait_for_function(
-        "() => ![...document.querySelectorAll('[data-parcel-doctor-order]')]"
-        ".some((h) => h.dataset.parcelDoctorCause === 'tracking_not_checked')",
-        timeout=15000,
-    )
-    after = overlays(page)
+    after = checked(popup, page)
     assert after["8215000000000404"]["cause"] == "customs_in_progress"
     assert after["8215000000000505"]["cause"] == "handed_over"
     assert after["8215000000000101"]["cause"] == "in_transit"
@@ -44,6 +37,19 @@ def test_check_all_fills_in_the_list_overlays(paired, site):
     visits = [p for p in site.served[served_before:] if p.startswith("/p/tracking/index.html")]
     assert sorted(p.split("tradeOrderId=")[1] for p in visits) == sorted(awaiting)
     assert paired.tab_count() == tabs_before
+
+
+def checked(popup, page) -> dict:
+    """Waits until the popup shows all three orders checked and the list has no order left
+    unchecked; the list's overlays then."""
+    popup.wait_for_selector('#check-all-progress[value="3"]', timeout=90000)
+    popup.wait_for_selector("#check-all:enabled")
+    page.wait_for_function(
+        "() => ![...document.querySelectorAll('[data-parcel-doctor-order]')]"
+        ".some((h) => h.dataset.parcelDoctorCause === 'tracking_not_checked')",
+        timeout=15000,
+    )
+    return overlays(page)
 
 
 def saved_job(popup) -> dict:
@@ -92,16 +98,9 @@ def test_check_all_finishes_when_the_service_worker_is_stopped_mid_job(paired):
         else:
             pytest.fail(f"the job never opened order {done + 1}: {saved_job(popup)}")
         stop_service_workers(paired, popup)
-    popup.wait_for_selector('#check-all-progress[value="3"]', timeout=90000)
-    popup.wait_for_selector("#check-all:enabled")
+    after = checked(popup, page)
     job = saved_job(popup)
     assert (job["running"], job["done"], job["failed"], job["queue"]) == (False, 3, 0, [])
-    page.wait_for_function(
-        "() => ![...document.querySelectorAll('[data-parcel-doctor-order]')]"
-        ".some((h) => h.dataset.parcelDoctorCause === 'tracking_not_checked')",
-        timeout=15000,
-    )
-    after = overlays(page)
     assert after["8215000000000404"]["cause"] == "customs_in_progress"
     assert after["8215000000000505"]["cause"] == "handed_over"
     # each awaiting order was opened once, and every tab was closed again

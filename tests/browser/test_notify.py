@@ -16,8 +16,6 @@ checked below without a browser.
 
 from __future__ import annotations
 
-import json
-import shutil
 import threading
 from datetime import datetime
 from datetime import timezone
@@ -39,9 +37,8 @@ from tests.lookups.conftest import payload_json
 from tests.parsing.test_fixtures import request_of
 
 from . import fake_site
-from .harness import EXTENSION
+from .harness import granted
 from .harness import free_port
-from .harness import launch
 from .harness import wait_for_overlays
 
 pytestmark = pytest.mark.browser
@@ -85,16 +82,7 @@ class InProcessCompanion:
 @pytest.fixture(scope="module")
 def module_browser(playwright_instance, chromium_path, site, tmp_path_factory):
     """Chromium with the extension's copy that has the two permissions granted at install."""
-    copy = tmp_path_factory.mktemp("notify") / "extension"
-    shutil.copytree(EXTENSION, copy)
-    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
-    manifest["permissions"] += manifest.pop("optional_permissions")
-    (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    b = launch(playwright_instance, chromium_path, site, tmp_path_factory.mktemp("notify-profile") / "profile", extension=copy)
-    try:
-        yield b
-    finally:
-        b.close()
+    yield from granted(playwright_instance, chromium_path, site, tmp_path_factory.mktemp("notify"), "optional_permissions")
 
 
 @pytest.fixture

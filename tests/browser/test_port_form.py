@@ -3,29 +3,16 @@ shopper's own companion may be running: the extension's copy here has the option
 http://127.0.0.1/* permission granted at install (headless Chromium cannot answer its prompt),
 so a test companion on a free port can be saved as a user would save another port."""
 
-import json
-import shutil
-
 import pytest
 
-from .harness import EXTENSION
-from .harness import launch
+from .harness import granted
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def module_browser(playwright_instance, chromium_path, site, tmp_path_factory):
-    copy = tmp_path_factory.mktemp("port-form") / "extension"
-    shutil.copytree(EXTENSION, copy)
-    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
-    manifest["host_permissions"] += manifest.pop("optional_host_permissions")
-    (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    b = launch(playwright_instance, chromium_path, site, tmp_path_factory.mktemp("port-form-profile") / "profile", extension=copy)
-    try:
-        yield b
-    finally:
-        b.close()
+    yield from granted(playwright_instance, chromium_path, site, tmp_path_factory.mktemp("port-form"), "optional_host_permissions")
 
 
 def test_port_form_refuses_a_bad_port_and_saves_another(paired, companion):
