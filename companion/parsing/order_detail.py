@@ -56,7 +56,6 @@ class OrderDetailParser(PageParser):
     kind = "order_detail"
     narrowing = Narrowing(keep=_keep, skip=_skip)
 
-
     def matches_dom(self, soup: BeautifulSoup) -> bool:
         return soup.find(class_="order-detail-order-info") is not None or soup.find(
             class_="order-detail-item-track"

@@ -63,7 +63,6 @@ class OrderListParser(PageParser):
     kind = "order_list"
     narrowing = Narrowing(keep=_keep, skip=_skip, unwrap=_unwrap)
 
-
     def matches_dom(self, soup: BeautifulSoup) -> bool:
         return soup.find(class_=_CARD) is not None or soup.find(class_=_OLD_ROW) is not None
 

@@ -73,7 +73,6 @@ class TrackingParser(PageParser):
         # The old page (§4.3) prints its number wherever it likes and is small: built whole.
         return None if "logisticsdetail" in capture.path else self.narrowing
 
-
     def matches_dom(self, soup: BeautifulSoup) -> bool:
         return soup.find(class_=NODE) is not None or soup.find(class_=MAIL_NO) is not None
 

@@ -66,6 +66,11 @@ def user_prefs(marionette_port: int, site_port: int) -> dict:
         "toolkit.telemetry.reportingpolicy.firstRun": False,
         "app.update.disabledForTesting": True,
         "browser.tabs.warnOnClose": False,
+        # A loaded test machine may starve a tab for seconds: never stop its scripts as "slow"
+        # (the extension's own never run long; a stopped one would fail the test, not the product).
+        "dom.max_script_run_time": 0,
+        "dom.max_chrome_script_run_time": 0,
+        "dom.max_ext_content_script_run_time": 0,
     }
 
 
