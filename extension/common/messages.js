@@ -49,6 +49,9 @@
   // The MAIN-world hook hands its private port over in one window message with this tag;
   // the relay takes the first and reads captures from that port only (content/payload-relay.js).
   PD.PORT_MESSAGE_SOURCE = "parcel-doctor/mtop-port";
+  // … and hands it over again when the relay, at its start, asks with this event and the first
+  // hand-over had gone unclaimed (posted before the relay listened).
+  PD.PORT_ASK_EVENT = "parcel-doctor/mtop-port-ask";
 
   // Companion states shared by the popup (#companion-status[data-state]) and the notice.
   PD.STATE = Object.freeze({ CONNECTED: "connected", UNPAIRED: "unpaired", OFFLINE: "offline" });

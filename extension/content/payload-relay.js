@@ -1,7 +1,7 @@
 /*
  * Receives the JSON the MAIN-world hook (page/mtop-hook.js) copied from the page's own requests.
- * They arrive on a MessageChannel port the hook posts once, at document_start, before any page
- * script runs: the first port wins, and window messages are never read as captures, since any
+ * They arrive on a MessageChannel port the hook posts at document_start, before any page script
+ * runs (and once more if this script asks and the first went unclaimed): the first port wins, and window messages are never read as captures, since any
  * page script can post one. What comes through the port is still checked for shape.
  */
 "use strict";
@@ -50,6 +50,13 @@
     }
   }
   window.addEventListener("message", takePort, true);
+  // The hook's first hand-over may have been posted and run before this script listened: ask
+  // for it again, synchronously, while no page script can have run yet (page/mtop-hook.js).
+  try {
+    window.dispatchEvent(new Event(PD.PORT_ASK_EVENT));
+  } catch {
+    // the first hand-over stands
+  }
 
   PD.payloads = Object.freeze({
     /** A copy of what was captured so far, oldest first. */

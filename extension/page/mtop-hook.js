@@ -11,7 +11,7 @@
  * (content/payload-relay.js takes the first such port and ignores every later one). The
  * built-ins the capture relies on are taken now too, before a page script can replace them.
  *
- * The tag and api names repeat common/messages.js (PORT_MESSAGE_SOURCE) and common/generated.js
+ * The tags and api names repeat common/messages.js (PORT_MESSAGE_SOURCE, PORT_ASK_EVENT) and common/generated.js
  * (CAPTURED_APIS):
  * this world cannot load extension files without exposing them to the page.
  * tests/browser/test_extension_static.py keeps them equal.
@@ -19,6 +19,7 @@
 (() => {
   "use strict";
   const SOURCE = "parcel-doctor/mtop-port";
+  const ASK = "parcel-doctor/mtop-port-ask";
   const APIS = ["mtop.ae.ld.querydetail", "mtop.aliexpress.trade.buyer.order.list"];
   const MAX_CHARS = 4 * 1024 * 1024;
   const JSONP = /^[\w$.]+\s*\(([\s\S]*)\)\s*;?$/;
@@ -51,12 +52,40 @@
   const call = (fn, self, ...args) => apply(fn, self, args);
 
   let port = null;
+  function handOver() {
+    try {
+      const channel = new MessageChannel();
+      port = channel.port1;
+      window.postMessage({ source: SOURCE }, location.origin, [channel.port2]);
+    } catch {
+      port = null;
+    }
+  }
+  handOver();
+
+  // The hand-over can be lost: the message is a task, and a browser may run it before the
+  // content script listens (Firefox compiles that script while the page waits, and runs other
+  // tasks meanwhile). The relay then asks once, at its start and still before any page script,
+  // with a synchronous event; the hook hands over a new port only if it saw its message go
+  // unclaimed (the relay stops the one it takes). The first ask is the relay's: page scripts run
+  // later, so theirs are ignored, and a port message seen after it is not ours to judge.
+  let asked = false;
+  let unclaimed = false;
   try {
-    const channel = new MessageChannel();
-    port = channel.port1;
-    window.postMessage({ source: SOURCE }, location.origin, [channel.port2]);
+    window.addEventListener("message", (event) => {
+      try {
+        if (!asked && event.source === window && event.data && event.data.source === SOURCE) unclaimed = true;
+      } catch {
+        // never break the page
+      }
+    });
+    window.addEventListener(ASK, () => {
+      if (asked) return;
+      asked = true;
+      if (unclaimed) handOver();
+    }, true);
   } catch {
-    port = null;
+    // the first hand-over stands
   }
 
   /** The api a URL of AliExpress's own (https, *.aliexpress.com or this host) calls, else null. */

@@ -40,6 +40,18 @@ def remembered(companion) -> dict:
     return store.export_history(store.History(companion.data_dir / "history.sqlite3"))["tables"]
 
 
+def remembered_once(companion, done, seconds: float = 10) -> dict:
+    """:func:`remembered` once ``done(tables)`` holds, or after ``seconds``. An overlay may come
+    from a capture made before the page's JSON arrived; the capture that carries it follows
+    within moments (later on a loaded machine)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        tables = remembered(companion)
+        if done(tables) or time.monotonic() > deadline:
+            return tables
+        time.sleep(0.2)
+
+
 class Companion(server.Companion):
     """The real companion (tests/server.py) on a given port, restartable, plus a pairing code."""
 

@@ -1,12 +1,11 @@
 """Overlays on the order detail page and the fuller panel on the tracking page."""
 
 import re
-import time
 
 import pytest
 
 from .harness import host_count
-from .harness import remembered
+from .harness import remembered_once
 from .harness import overlays
 from .harness import wait_for_overlays
 
@@ -50,15 +49,12 @@ def test_tracking_page_panel_for_customs(paired, companion):
         "document.querySelector('[data-parcel-doctor-order]').nextElementSibling.className.startsWith('logistic-info-v2--wrap')"
     )
     # the JSONP querydetail body reached the companion through the MAIN-world hook: only the
-    # JSON carries AliExpress's event codes (the page's DOM prints none). The first overlay may
-    # come from a capture made before the JSONP answer: its capture follows within moments.
-    deadline = time.monotonic() + 10
-    while True:
-        codes = {e["code"] for e in remembered(companion)["events"] if e["order_id"] == order_id}
-        if "AE_CC_IM_START" in codes or time.monotonic() > deadline:
-            break
-        time.sleep(0.2)
-    assert "AE_CC_IM_START" in codes, codes
+    # JSON carries AliExpress's event codes (the page's DOM prints none)
+    def codes(tables) -> set:
+        return {e["code"] for e in tables["events"] if e["order_id"] == order_id}
+
+    found_codes = codes(remembered_once(companion, lambda tables: "AE_CC_IM_START" in codes(tables)))
+    assert "AE_CC_IM_START" in found_codes, found_codes
 
 
 def test_tracking_page_panel_for_a_korean_courier(paired):

@@ -73,6 +73,8 @@ def test_main_world_hook_agrees_with_the_relay():
     hook, messages = source["page/mtop-hook.js"], source["common/messages.js"]
     tag = re.search(r'SOURCE = "([^"]+)"', hook).group(1)
     assert f'PORT_MESSAGE_SOURCE = "{tag}"' in messages
+    ask = re.search(r'ASK = "([^"]+)"', hook).group(1)
+    assert f'PORT_ASK_EVENT = "{ask}"' in messages
     hook_apis = re.search(r"APIS = \[([^\]]+)\]", hook).group(1)
     assert re.findall(r'"([^"]+)"', hook_apis) == shared()["CAPTURED_APIS"]
 

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from . import fake_site
+from .harness import EXTENSION
 from .harness import LIST_URL
 from .harness import TIMEOUT_MS
 from .harness import wait_for_overlays
@@ -113,3 +114,35 @@ def test_content_scripts_cannot_send_the_popups_messages(paired, companion):
     # the popup itself still may
     popup = paired.open_popup()
     popup.wait_for_selector('#companion-status[data-state="connected"]', timeout=TIMEOUT_MS)
+
+
+# The hook and the relay run here as plain page scripts, in the order a loaded browser may run
+# them: the hook's first hand-over is posted and runs before the relay listens.
+RUN = "(source) => (0, eval)(source)"
+RELAY = ("common/generated.js", "common/messages.js", "content/payload-relay.js")
+
+
+def test_a_hand_over_no_one_heard_is_made_again_when_the_relay_asks(browser):
+    page = browser.open("https://www.aliexpress.com/p/no-content-script-here")  # the site's 404
+    page.evaluate(RUN, (EXTENSION / "page/mtop-hook.js").read_text(encoding="utf-8"))
+    page.wait_for_timeout(100)  # the hand-over message runs: nobody listens yet
+    for name in RELAY:
+        page.evaluate(RUN, (EXTENSION / name).read_text(encoding="utf-8"))
+    fetch = "() => fetch('/h5/mtop.aliexpress.trade.buyer.order.list/1.0/?scenario=main', { method: 'POST' })"
+    page.evaluate(fetch)
+    page.wait_for_function("() => globalThis.ParcelDoctor.payloads.all().length === 1", timeout=TIMEOUT_MS)
+    # then a page script asks too, and posts a port of its own: neither is believed
+    page.evaluate(
+        """() => {
+            window.dispatchEvent(new Event('parcel-doctor/mtop-port-ask'));
+            const channel = new MessageChannel();
+            window.postMessage({ source: 'parcel-doctor/mtop-port' }, location.origin, [channel.port2]);
+            channel.port1.postMessage({ api: 'mtop.aliexpress.trade.buyer.order.list', data: { forged: true } });
+        }"""
+    )
+    page.evaluate(fetch)
+    page.wait_for_function("() => globalThis.ParcelDoctor.payloads.all().length === 2", timeout=TIMEOUT_MS)
+    page.wait_for_timeout(300)
+    captured = page.evaluate("() => globalThis.ParcelDoctor.payloads.all()")
+    assert [p["api"] for p in captured] == [LIST_API, LIST_API]
+    assert not any("forged" in p["data"] for p in captured)
