@@ -27,9 +27,9 @@ import json
 import sys
 from pathlib import Path
 
+from companion import DEFAULT_PORT
 from companion import links
 from companion import rules
-from companion import DEFAULT_PORT
 from companion.models import SEVERITIES
 from companion.parsing import page_urls
 from companion.parsing import payloads

@@ -21,8 +21,8 @@ from companion.models import Evidence
 from companion.models import Order
 from companion.models import Page
 from companion.parsing import payloads
-from companion.parsing.page_urls import ORDER_ID_IN_HREF
 from companion.parsing.base import Capture
+from companion.parsing.page_urls import ORDER_ID_IN_HREF
 from companion.jsonwalk import as_list
 from companion.jsonwalk import dig
 from companion.rules.base import finding

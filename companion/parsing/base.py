@@ -20,7 +20,6 @@ from companion.parsing import page_urls
 from companion.parsing.page_urls import ORDER_ID_IN_HREF
 
 
-
 @dataclass
 class Capture:
     """One page as the extension (or the CLI) hands it over."""

@@ -14,13 +14,13 @@ from companion.models import Order
 from companion.models import Page
 from companion.models import Parcel
 from companion.parsing import vocabulary
-from companion.parsing.page_urls import ORDER_ID_IN_HREF
 from companion.parsing.base import Capture
 from companion.parsing.base import Narrowing
 from companion.parsing.base import PageParser
 from companion.parsing.base import order_id_from_hrefs
 from companion.parsing.base import text_of
 from companion.parsing.base import visible_text
+from companion.parsing.page_urls import ORDER_ID_IN_HREF
 
 _ORDERED = re.compile(r"order placed|주문\s*(?:일|날짜|일자)|주문한\s*날", re.I)
 _SHIPPED = re.compile(r"shipment completed|shipped on|발송\s*(?:완료|일)|배송\s*시작", re.I)

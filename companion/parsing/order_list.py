@@ -15,13 +15,13 @@ from companion import dates
 from companion.models import Order
 from companion.models import Page
 from companion.parsing import vocabulary
-from companion.parsing.page_urls import ORDER_ID_IN_HREF
 from companion.parsing.base import Capture
 from companion.parsing.base import Narrowing
 from companion.parsing.base import PageParser
 from companion.parsing.base import has_class
 from companion.parsing.base import order_id_from_hrefs
 from companion.parsing.base import text_of
+from companion.parsing.page_urls import ORDER_ID_IN_HREF
 from companion.parsing.payloads import order_list as list_json
 
 EMBED_MARKER = "__INIT_DATA_CALLBACK__"

@@ -18,7 +18,6 @@ from companion.models import Order
 from companion.models import Page
 from companion.models import Parcel
 from companion.parsing import vocabulary
-from companion.parsing.page_urls import ORDER_ID_IN_HREF
 from companion.parsing.base import Capture
 from companion.parsing.base import Narrowing
 from companion.parsing.base import PageParser
@@ -26,6 +25,7 @@ from companion.parsing.base import class_re
 from companion.parsing.base import order_id_from_hrefs
 from companion.parsing.base import text_of
 from companion.parsing.base import visible_text
+from companion.parsing.page_urls import ORDER_ID_IN_HREF
 
 MAIL_NO = class_re("logistic-info-v2--mailNoValue")
 CARRIER = class_re("logistic-info-v2--carrierValue")

@@ -1,8 +1,9 @@
 /*
  * Receives the JSON the MAIN-world hook (page/mtop-hook.js) copied from the page's own requests.
  * They arrive on a MessageChannel port the hook posts at document_start, before any page script
- * runs (and once more if this script asks and the first went unclaimed): the first port wins, and window messages are never read as captures, since any
- * page script can post one. What comes through the port is still checked for shape.
+ * runs (and once more if this script asks and the first went unclaimed): the first port wins,
+ * and window messages are never read as captures, since any page script can post one. What
+ * comes through the port is still checked for shape.
  */
 "use strict";
 (() => {

@@ -7,12 +7,13 @@
  * Only what this hook captured may reach the companion (a forged capture drives live lookups
  * that carry the user's keys). So the copies travel on a private MessageChannel, not on
  * window.postMessage that any page script can call: the hook keeps port1 in this closure and
- * hands port2 to the content script once, in a message posted before any page script runs
- * (content/payload-relay.js takes the first such port and ignores every later one). The
+ * hands port2 to the content script in a message posted before any page script runs, and once
+ * more only if that one went unclaimed and the content script asks (below);
+ * content/payload-relay.js takes the first such port and ignores every later one. The
  * built-ins the capture relies on are taken now too, before a page script can replace them.
  *
- * The tags and api names repeat common/messages.js (PORT_MESSAGE_SOURCE, PORT_ASK_EVENT) and common/generated.js
- * (CAPTURED_APIS):
+ * The tags and api names repeat common/messages.js (PORT_MESSAGE_SOURCE, PORT_ASK_EVENT) and
+ * common/generated.js (CAPTURED_APIS):
  * this world cannot load extension files without exposing them to the page.
  * tests/browser/test_extension_static.py keeps them equal.
  */
