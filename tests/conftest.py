@@ -13,14 +13,9 @@ from tests.server import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
-SHARED = ROOT.parent / "shared"
 # The port the app believes it serves on (the test client opens no socket): a free one, never
 # 8765, where a shopper's own companion may be running.
 PORT = free_port()
-
-# Modules that replay third-party files whose source asks that they stay beside the project, not in it.
-# They run in addition to the project's own fixtures; a bare clone simply does not collect them.
-collect_ignore = [] if SHARED.is_dir() else ["parsing/test_real_payloads.py", "lookups/test_real_captures_published.py"]
 
 
 class LocalClient(FlaskClient):

@@ -1,5 +1,5 @@
 /*
- * Keeps exactly one overlay host per diagnosed order on the page (DESIGN §10):
+ * Keeps exactly one overlay host per diagnosed order on the page (docs/design.md §10):
  * re-uses a host that is still in place, re-mounts after the page re-rendered the card,
  * and removes hosts whose order is gone or duplicated.
  */
