@@ -571,17 +571,16 @@ class History:
                 order = by_id.get(item["order_id"])
                 if order is not None and conn.execute("SELECT 1 FROM orders WHERE order_id = ?", (order.order_id,)).fetchone():
                     # "" never wins MAX(last_seen, …): the stored "last seen" stays
-                    # the parcels are written back: a live lookup may have added events to them
-                    undated += self._record_order(conn, item, order, now.isoformat(), last_seen="", parcels=True)
+                    undated += self._record_order(conn, item, order, now.isoformat(), last_seen="")
             changed = conn.total_changes != before
             if changed:
                 self.generation += 1
         return Recorded(changed=changed, recall_changed=undated > 0)
 
-    def _record_order(self, conn, item: dict, order: Order, seen: str, last_seen: str | None = None, parcels: bool = False) -> int:
+    def _record_order(self, conn, item: dict, order: Order, seen: str, last_seen: str | None = None) -> int:
         """Write one order where anything but "last seen" changed; the number of undated
         events new to the store. The parcels of an order remembered from here are written back
-        only when asked (``parcels``): otherwise they would change nothing."""
+        too: a live lookup may have added events to them (what is already stored changes nothing)."""
         tracking = int(order.tracking is Tracking.READ)
         conn.execute(
             """
@@ -622,8 +621,6 @@ class History:
                 item.get("shipping_service"),
             ),
         )
-        if order.tracking is Tracking.REMEMBERED and not parcels:
-            return 0  # the parcels came from here; writing them back would change nothing
         undated = 0
         for parcel in order.parcels:
             number = parcel.tracking_number or ""

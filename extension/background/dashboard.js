@@ -2,10 +2,11 @@
  * The dashboard page's data, from the companion through the service worker (the only holder of
  * the token): every remembered order, forgetting one, and the history export.
  */
+import "../common/generated.js";
 import "../common/messages.js";
 import { request } from "./companion-client.js";
 
-const ORDER_ID = /^\d{1,30}$/;
+const ORDER_ID = new RegExp(globalThis.ParcelDoctor.shared.ORDER_ID);
 const PAGE = 500; // orders per request; a few requests cover any real history
 const MOST_PAGES = 10;
 

@@ -20,6 +20,7 @@ import { request } from "./companion-client.js";
 import { getSettings } from "./settings.js";
 
 const { links, format, strings } = globalThis.ParcelDoctor;
+const ORDER_ID = new RegExp(globalThis.ParcelDoctor.shared.ORDER_ID);
 
 export const ALARM = "parcel-doctor-recheck";
 // Every 6 hours, give or take up to 30 minutes at random: often enough for a customs hold or a
@@ -134,7 +135,7 @@ export async function recheck() {
 
 /** The notification for one change the user should hear about, or null. */
 function notification(change, table) {
-  if (!change || typeof change.order_id !== "string" || !/^\d{1,30}$/.test(change.order_id)) return null;
+  if (!change || typeof change.order_id !== "string" || !ORDER_ID.test(change.order_id)) return null;
   const words = Object.hasOwn(WORDS, change.after) ? WORDS[change.after] : null;
   if (!words) return null;
   const number = typeof change.domestic_number === "string" && /^[A-Za-z0-9-]{1,40}$/.test(change.domestic_number)
@@ -172,7 +173,7 @@ async function flush() {
 export async function opened(notificationId) {
   if (typeof notificationId !== "string" || !notificationId.startsWith(ID_PREFIX)) return;
   const orderId = notificationId.slice(ID_PREFIX.length).split(":")[0];
-  const url = /^\d{1,30}$/.test(orderId) ? links.safeUrl(links.trackingPageUrl(orderId)) : null;
+  const url = ORDER_ID.test(orderId) ? links.safeUrl(links.trackingPageUrl(orderId)) : null;
   if (url) await chrome.tabs.create({ url });
   await chrome.notifications.clear(notificationId);
 }

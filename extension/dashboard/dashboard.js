@@ -3,6 +3,7 @@
  * ever gets this data). Sorted by the companion (what needs the user first); filtered and
  * searched here; rows are added 100 at a time so 1,000 orders stay quick to show.
  */
+import "../common/generated.js";
 import "../common/messages.js";
 import { localize, t } from "../popup/i18n.js";
 import { orderRow, numbersOf } from "./rows.js";
@@ -202,8 +203,8 @@ function wire() {
 
 /** dashboard.html#order=<id>: the overlay's link opens the page on that order. */
 function focusFromHash() {
-  const match = /^#order=(\d{1,30})$/.exec(location.hash);
-  if (!match) return;
+  const match = /^#order=(.*)$/.exec(location.hash);
+  if (!match || !new RegExp(PD.shared.ORDER_ID).test(match[1])) return;
   $("search").value = match[1];
   view.query = match[1];
   renderOrders();

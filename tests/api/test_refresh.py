@@ -139,3 +139,22 @@ def test_refresh_needs_the_token_and_reads_its_fields_strictly(client, auth):
         assert answer.status_code == 400 and answer.get_json()["error"]["code"] == code, (body, answer.get_json())
     empty = refreshed(client, auth)
     assert empty == {"changed": [], "checked": 0, "action_count": 0, "action_orders": [], "warnings": []}
+
+
+def test_a_live_event_found_while_a_list_page_is_diagnosed_is_kept(net, client, auth, app):  # noqa: F811
+    """The list page recalls the order's parcels from the store; what Cainiao adds to them on that
+    diagnosis is written back, so it holds with every provider off afterwards."""
+    body = payload_json("cainiao_en.json")
+    body["module"][0]["mailNo"] = NUMBER
+    net.add(responses.GET, cainiao.URL, json=body)
+    seen(client, auth, "tracking/ko_0404")
+    lookup_settings.update(app.config["DATA_DIR"], {"providers": {"cainiao": {"enabled": True}}})
+    page = request_of(FIXTURES / "order_list/ko_page1.capture.json")
+    listed = client.post("/v1/diagnose", json=page, headers=auth).get_json()
+    assert {o["order_id"]: o["diagnosis"]["cause"] for o in listed["orders"]}[CUSTOMS] == "handed_over"
+    assert len(net.calls) == 1
+    lookup_settings.update(app.config["DATA_DIR"], {"providers": {"cainiao": {"enabled": False}}})
+    page["captured_at"] = "2026-09-30T11:00:00+09:00"  # not a replay of the first answer
+    again = client.post("/v1/diagnose", json=page, headers=auth).get_json()
+    assert {o["order_id"]: o["diagnosis"]["cause"] for o in again["orders"]}[CUSTOMS] == "handed_over"
+    assert len(net.calls) == 1

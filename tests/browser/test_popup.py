@@ -128,9 +128,11 @@ def test_another_port_asks_for_the_local_permission_then_connects(browser, compa
     doorhanger (extensions.webextOptionalPermissionPrompts off), while headless Chromium keeps
     the request pending forever (no prompt to answer)."""
     companion.start()
+    other = free_port()  # where nothing listens (never 8765): saving must move the extension off it
+    browser.set_storage({"port": other})
     popup = browser.open_popup()
     assert popup.evaluate("chrome.permissions.contains({origins: ['http://127.0.0.1/*']})") is False
-    assert popup.input_value("#port") == str(companion.port)  # the harness's port, never 8765
+    assert popup.input_value("#port") == str(other)
     popup.fill("#port", str(companion.port))
     popup.click("#save-port")
     popup.wait_for_selector("#port-result:not(:empty)")

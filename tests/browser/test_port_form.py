@@ -5,6 +5,7 @@ so a test companion on a free port can be saved as a user would save another por
 
 import pytest
 
+from .harness import free_port
 from .harness import granted
 
 pytestmark = pytest.mark.browser
@@ -16,12 +17,14 @@ def module_browser(playwright_instance, chromium_path, site, tmp_path_factory):
 
 
 def test_port_form_refuses_a_bad_port_and_saves_another(paired, companion):
+    other = free_port()  # where nothing listens: the form must move the extension off it
+    paired.set_storage({"port": other})
     popup = paired.open_popup()
-    assert popup.input_value("#port") == str(companion.port)
+    assert popup.input_value("#port") == str(other)
     popup.fill("#port", "80")
     popup.click("#save-port")
     popup.wait_for_selector("#port-result.error")
-    assert paired.storage()["port"] == companion.port  # refused: nothing saved
+    assert paired.storage()["port"] == other  # refused: nothing saved
     popup.fill("#port", str(companion.port))
     popup.click("#save-port")
     popup.wait_for_selector(f"#port-result:not(.error):has-text('{companion.port}')")
