@@ -19,7 +19,8 @@ from companion.errors import ApiError
 
 BIG_BODY = 1024 * 1024  # a capture this large (a list of hundreds of orders) is followed by a trim
 _FREE = {"api.health"}  # always answered: the popup polls it to show the status
-_DIAGNOSES = {"api.diagnose"}  # the slow ones (a page is parsed); every other endpoint is quick
+# the slow ones (a page is parsed); every other endpoint is quick
+_DIAGNOSES = {"api.diagnose", "api.diagnosis_file_for_a_capture"}
 
 
 class Gate:

@@ -8,10 +8,17 @@ import re
 from pathlib import Path
 
 import pytest
+import responses
 
 from companion.cli import main
 from companion.diagnosis_file import scrub_html
+from companion.lookups import cainiao
+from companion.lookups import settings as lookup_settings
 from tests.conftest import FIXTURES
+from tests.lookups.conftest import net  # noqa: F401  (responses on, fresh breakers)
+from tests.lookups.conftest import no_internet  # noqa: F401
+from tests.lookups.conftest import releases  # noqa: F401
+from tests.lookups.conftest import service  # noqa: F401
 from tests.parsing.test_fixtures import request_of
 
 # The fixtures' placeholder people (tests/fixtures/README.md) and a 개인통관고유부호.
@@ -64,6 +71,17 @@ def test_the_real_courier_pages_lose_their_people_and_keep_their_events(name):
     for person in ("테스트", "테*트", "테*터", "064.710.5200", "1588-0011", "배송사원 :", "수령인:", "배송담당:"):
         assert person not in page, person
     assert "2024-0" in page or "2024.0" in page  # the events' dates stay
+
+
+def test_a_file_is_saved_with_a_live_provider_on(net, client, auth, app):  # noqa: F811
+    """The file's diagnosis goes through the app's live lookups as /v1/diagnose does (once it
+    ran without them and answered 500 whenever a provider was on)."""
+    net.add(responses.GET, cainiao.URL, status=503)
+    lookup_settings.update(app.config["DATA_DIR"], {"providers": {"cainiao": {"enabled": True}}})
+    saved = _file(client, auth, request_of(FIXTURES / "tracking/ko_0404.capture.json"))
+    assert saved["answer"]["orders"][0]["order_id"] == "8215000000000404"
+    assert any("차이냐오" in w for w in saved["answer"]["warnings"])  # Cainiao was asked, and failed
+    assert net.calls and all(call.request.url.startswith(cainiao.URL) for call in net.calls)
 
 
 def test_a_file_that_is_not_one_is_refused(tmp_path, capsys):
