@@ -13,6 +13,7 @@ from . import fake_site
 from .harness import EXTENSION
 from .harness import EXTENSION_ID
 from .harness import LIST_URL
+from .harness import free_port
 from .harness import shadow_text
 from .harness import TIMEOUT_MS
 from .harness import wait_for_shadow
@@ -202,3 +203,16 @@ def test_the_popup_saves_this_pages_diagnosis_file_without_people(paired):
     assert re.findall(r"홍길동|010-0000-0000|예시구", json.dumps(saved, ensure_ascii=False)) == []
     popup.wait_for_selector("#diagnosis-file-text:not(.error)")
     assert "저장했어요" in popup.text_content("#diagnosis-file-text")
+    popup.close()
+    # The detail page shows the buyer (name, phone, address): its file holds none of them.
+    order_id = PAGE1[0]
+    detail = paired.open(f"https://www.aliexpress.com/p/order/detail.html?orderId={order_id}")
+    wait_for_overlays(detail, [order_id])
+    assert "홍길동" in detail.text_content("body")
+    popup = paired.open_popup()
+    popup.wait_for_selector("#save-diagnosis-file:not([disabled])", timeout=TIMEOUT_MS)
+    with popup.expect_download(timeout=TIMEOUT_MS) as download:
+        popup.click("#save-diagnosis-file")
+    saved = json.loads(open(download.value.path(), encoding="utf-8").read())
+    assert [o["order_id"] for o in saved["answer"]["orders"]] == [order_id]
+    assert re.findall(r"홍길동|010-0000-0000|서울시", json.dumps(saved, ensure_ascii=False)) == []
