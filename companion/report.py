@@ -67,8 +67,7 @@ def parcel_json(facts: ParcelFacts, lang: str) -> dict:
     return {
         "tracking_number": facts.number,
         "carrier": _carrier(facts.carrier, lang),
-        # A number a carrier has events for is a real number, whatever its check digit says.
-        "valid": (facts.identity.valid or facts.has_carrier_event) if facts.identity else None,
+        "valid": facts.number_valid,
         "stage": facts.stage,
         "last_event": {"time": event.time.isoformat() if event.time else None, "text": event_name(event, lang)} if event else None,
         "domestic": {"carrier": _carrier(facts.domestic_carrier, lang), "tracking_number": facts.domestic_number}

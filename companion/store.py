@@ -139,7 +139,6 @@ class Stored:
 
     order: Order
     first_seen: date | None
-    tracking_seen: bool
     cause: str | None  # the last diagnosis' cause; None when none could be read
 
 
@@ -509,7 +508,7 @@ class History:
                     parcels=self._parcels(conn, row["order_id"], None),
                     tracking=Tracking.REMEMBERED if row["tracking_seen"] else Tracking.NOT_SEEN,
                 )
-                found.append(Stored(order, _day_seen(row["first_seen"]), bool(row["tracking_seen"]), cause if isinstance(cause, str) else None))
+                found.append(Stored(order, _day_seen(row["first_seen"]), cause if isinstance(cause, str) else None))
         return found
 
     def action_orders(self) -> list[str]:

@@ -8,6 +8,7 @@ import re
 from flask import request
 
 from companion.errors import ApiError
+from companion.i18n import LANGS
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # How a lone surrogate gets into a UTF-8 body: escaped ("\ud800", any case), or as the raw bytes
@@ -47,6 +48,14 @@ def field(body: dict, name: str, kind: type | tuple, required: bool = False, lim
     if limit is not None and len(value) > limit:
         raise ApiError(400, "invalid_field", f"'{name}' is longer than {limit}.")
     return value
+
+
+def body_lang(body: dict) -> str:
+    """The answer's language: ``lang`` of the body, Korean when absent."""
+    lang = field(body, "lang", str, limit=8) or "ko"
+    if lang not in LANGS:
+        raise ApiError(400, "invalid_field", "'lang' must be 'ko' or 'en'.")
+    return lang
 
 
 def _well_formed(body: dict) -> dict:

@@ -11,6 +11,7 @@ from flask import request
 from companion import dates
 from companion import replay
 from companion.api import bp
+from companion.api.body import body_lang
 from companion.api.body import field
 from companion.api.body import json_object
 from companion.errors import ApiError
@@ -49,9 +50,7 @@ def capture_from(body: dict) -> tuple[Capture, str]:
         raise ApiError(400, "invalid_field", "'captured_at' must be an ISO 8601 time like 2026-09-29T10:00:00+09:00.")
     if captured_at is not None and not replay.YEARS[0] <= captured_at.year <= replay.YEARS[1]:
         raise ApiError(400, "invalid_field", f"'captured_at' must fall in the years {replay.YEARS[0]}–{replay.YEARS[1]}.")
-    lang = field(body, "lang", str, limit=8) or "ko"
-    if lang not in ("ko", "en"):
-        raise ApiError(400, "invalid_field", "'lang' must be 'ko' or 'en'.")
+    lang = body_lang(body)
     # The buyer's zone. A name this machine's tz database lacks is not an error: the offset (or
     # Seoul time) is read instead, as for an older extension that sends neither.
     time_zone = field(body, "time_zone", str, limit=64)

@@ -8,6 +8,7 @@ from flask import jsonify
 
 from companion import numbers
 from companion.api import bp
+from companion.api.body import body_lang
 from companion.api.body import field
 from companion.api.body import json_object
 from companion.errors import ApiError
@@ -23,7 +24,5 @@ def identify():
     if not 1 <= len(raw) <= MAX_NUMBERS or not all(isinstance(n, str) and len(n) <= MAX_LENGTH for n in raw):
         raise ApiError(400, "invalid_field", f"'numbers' must be a list of 1 to {MAX_NUMBERS} strings of at most {MAX_LENGTH} characters.")
     hint = field(body, "hint", str, limit=MAX_LENGTH)
-    lang = field(body, "lang", str, limit=8) or "ko"
-    if lang not in ("ko", "en"):
-        raise ApiError(400, "invalid_field", "'lang' must be 'ko' or 'en'.")
+    lang = body_lang(body)
     return jsonify({"numbers": [numbers.identify(number, hint).to_dict(lang) for number in raw]})

@@ -10,6 +10,7 @@ from companion import dates
 from companion import refresh as refreshing
 from companion import replay
 from companion.api import bp
+from companion.api.body import body_lang
 from companion.api.body import field
 from companion.api.body import json_object
 from companion.errors import ApiError
@@ -19,9 +20,7 @@ from companion.store import history
 @bp.post("/refresh")
 def refresh():
     body = json_object()
-    lang = field(body, "lang", str, limit=8) or "ko"
-    if lang not in ("ko", "en"):
-        raise ApiError(400, "invalid_field", "'lang' must be 'ko' or 'en'.")
+    lang = body_lang(body)
     # "now" for scripts and tests (a re-check as of another day); the companion's clock otherwise.
     now_text = field(body, "now", str, limit=64)
     now = dates.parse_iso(now_text) if now_text is not None else dates.now_kst()

@@ -116,7 +116,7 @@ class LiveReport:
             self.problems.append(Problem(provider.id, kind, en, ko))
 
 
-def lookup(orders: list[Order], settings, now: datetime, data_dir, *, service: Service, session=None, budget: float = BUDGET_SECONDS) -> LiveReport:
+def lookup(orders: list[Order], settings, now: datetime, data_dir, *, service: Service, budget: float = BUDGET_SECONDS) -> LiveReport:
     """Ask the enabled providers about the parcels of ``orders`` and merge their answers into the
     parcels (in place). ``settings``: a :class:`Settings`, the ``settings.json`` dict, or None to
     read it from ``data_dir``. ``service`` keeps the session, the breakers and the pool (the
@@ -134,7 +134,7 @@ def lookup(orders: list[Order], settings, now: datetime, data_dir, *, service: S
         settings=settings,
         now=now,
         cache=LookupCache(data_dir) if data_dir is not None else None,
-        session=session or service.session(),
+        session=service.session(),
         clock=http.Budget(budget),
         report=report,
     )

@@ -30,8 +30,7 @@ def check(case):
 
 def _problem(parcel, case) -> Evidence | None:
     identity = parcel.identity
-    # A number a carrier has events for is a real number, whatever its check digit says.
-    if identity is not None and not identity.valid and identity.carriers and not parcel.has_carrier_event:
+    if parcel.number_valid is False and identity.carriers:
         return number_problem(parcel)
     limit = future_limit(case.now)
     future = next((e for e in parcel.parcel.events if e.time and e.time > limit), None)

@@ -52,6 +52,14 @@ class ParcelFacts:
         return self.parcel.tracking_number
 
     @property
+    def number_valid(self) -> bool | None:
+        """Whether the number is a real one; None when it was not identified. A number a carrier
+        has events for is real, whatever its check digit says."""
+        if self.identity is None:
+            return None
+        return self.identity.valid or self.has_carrier_event
+
+    @property
     def active(self) -> bool:
         """Still on its way (not delivered)."""
         return self.stage != "delivered"

@@ -11,12 +11,12 @@ from companion.models import Order
 from companion.models import Parcel
 from companion.numbers import extract
 from companion.parsing import vocabulary
+from companion.parsing.page_urls import ORDER_ID_IN_HREF
 from companion.parsing.payloads._shape import as_list
 from companion.parsing.payloads._shape import as_text
 from companion.parsing.payloads._shape import dig
 
 _NUMBER = re.compile(r"^[A-Z0-9]{8,30}$")
-_TRADE_ORDER = re.compile(r"tradeOrderId=(\d{12,20})", re.ASCII)
 
 
 def looks_like(body) -> bool:
@@ -54,7 +54,7 @@ def read(body, ctx) -> list[Order]:
 def _order_id(lines: list[dict]) -> str | None:
     """The tracking JSON carries the order id only inside its tips link."""
     for line in lines:
-        match = _TRADE_ORDER.search(as_text(dig(line, "etaInfo", "tipsLink")))
+        match = ORDER_ID_IN_HREF.search(as_text(dig(line, "etaInfo", "tipsLink")))
         if match:
             return match.group(1)
     return None
