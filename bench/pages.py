@@ -19,6 +19,7 @@ import json
 import random
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from tests.fixtures import make_fixtures as mf
 
@@ -341,7 +342,7 @@ def extension_html(page: str) -> str:
     if not cards:
         return ""
     container = None
-    for name in ("order-content", "order-main", "order-wrap"):
+    for name in LIST_CONTAINERS:
         found = cards[0].xpath(f'ancestor::*[contains(concat(" ", normalize-space(@class), " "), " {name} ")][1]')
         if found:
             container = found[0]
@@ -361,9 +362,19 @@ def _document(root, parts: list[str]) -> str:
             + "".join(parts) + "</body></html>")
 
 
-# extension/content/selectors.js, tracking: the panel's blocks, and what is removed from them
-TRACKING_BLOCKS = ("arrival-time-v2--", "tab-list-v2--", "logistic-info-v2--", "package-items-v2--")
-TRACKING_PRIVATE = ("logistic-info-v2--shippingToInfo", "ship-to--")
+def _selectors() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """What extension/content/selectors.js names, read from it so the bench builds the capture the
+    extension builds: the list's containers, the tracking panel's blocks and what is removed from them."""
+    text = (Path(__file__).resolve().parents[1] / "extension" / "content" / "selectors.js").read_text(encoding="utf-8")
+    containers = re.findall(r'"\.([\w-]+)"', re.search(r"containers: \[([^\]]*)\]", text).group(1))
+    tracking = text[text.index("tracking: {"):]
+    # each entry is '[class*="…"]': the lists end at a "]" of their own line, or before ","
+    blocks = re.findall(r'\[class\*="([^"]+)"\]', re.search(r"blocks: \[(.*?)\n\s*\]", tracking, re.S).group(1))
+    private = re.findall(r'\[class\*="([^"]+)"\]', re.search(r"private: \[(.*)\],", tracking).group(1))
+    return tuple(containers), tuple(blocks), tuple(private)
+
+
+LIST_CONTAINERS, TRACKING_BLOCKS, TRACKING_PRIVATE = _selectors()
 
 
 def extension_tracking_html(page: str) -> str:

@@ -40,6 +40,15 @@ def remembered(companion) -> dict:
     return store.export_history(store.History(companion.data_dir / "history.sqlite3"))["tables"]
 
 
+def wait_until_all_checked(page) -> None:
+    """Until no overlay on the list says its order's tracking was never checked (check-all done)."""
+    page.wait_for_function(
+        "() => ![...document.querySelectorAll('[data-parcel-doctor-order]')]"
+        ".some((h) => h.dataset.parcelDoctorCause === 'tracking_not_checked')",
+        timeout=15000,
+    )
+
+
 def remembered_once(companion, done, seconds: float = 10) -> dict:
     """:func:`remembered` once ``done(tables)`` holds, or after ``seconds``. An overlay may come
     from a capture made before the page's JSON arrived; the capture that carries it follows

@@ -8,6 +8,7 @@ import pytest
 from . import fake_site
 from .harness import LIST_URL
 from .harness import overlays
+from .harness import wait_until_all_checked
 from .harness import wait_for_overlays
 
 pytestmark = [pytest.mark.browser, pytest.mark.cross_browser]
@@ -44,11 +45,7 @@ def checked(popup, page) -> dict:
     unchecked; the list's overlays then."""
     popup.wait_for_selector('#check-all-progress[value="3"]', timeout=90000)
     popup.wait_for_selector("#check-all:enabled")
-    page.wait_for_function(
-        "() => ![...document.querySelectorAll('[data-parcel-doctor-order]')]"
-        ".some((h) => h.dataset.parcelDoctorCause === 'tracking_not_checked')",
-        timeout=15000,
-    )
+    wait_until_all_checked(page)
     return overlays(page)
 
 

@@ -13,6 +13,7 @@ from .harness import overlays
 from .harness import shadow_roots
 from .harness import wait_for_overlays
 from .harness import wait_for_shadow
+from .harness import wait_until_all_checked
 
 pytestmark = pytest.mark.browser
 
@@ -50,11 +51,7 @@ def test_list_shows_the_age_small_badges_and_its_own_check_all_button(paired):
         f"(h, r) => /{len(awaiting)}건 중 {len(awaiting)}건을 확인했어요/.test(r.textContent)",
         timeout=90000,
     )
-    page.wait_for_function(
-        "() => ![...document.querySelectorAll('[data-parcel-doctor-order]')]"
-        ".some((h) => h.dataset.parcelDoctorCause === 'tracking_not_checked')",
-        timeout=15000,
-    )
+    wait_until_all_checked(page)
     assert overlays(page)["8215000000000404"]["cause"] == "customs_in_progress"
 
 

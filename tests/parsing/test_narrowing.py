@@ -110,6 +110,9 @@ def test_the_benchmark_pages_read_every_order(orders):
 def test_the_extension_capture_says_what_the_whole_page_says():
     from bench import pages
 
+    # the bench builds the capture from the extension's own selectors (content/selectors.js)
+    assert pages.LIST_CONTAINERS[0] == "order-content" and "ship-to--" in pages.TRACKING_PRIVATE
+    assert len(pages.TRACKING_BLOCKS) == 4
     template = pages.list_page(10)
     body = template.capture("123456")
     whole = Capture(url=body["url"], html=body["html"], captured_at=NOW)
