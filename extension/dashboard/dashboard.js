@@ -6,6 +6,7 @@
 import "../common/generated.js";
 import "../common/messages.js";
 import { localize, t } from "../popup/i18n.js";
+import { saveJson } from "../popup/download.js";
 import { orderRow, numbersOf } from "./rows.js";
 
 const PD = globalThis.ParcelDoctor;
@@ -175,12 +176,7 @@ async function exportHistory() {
     setState("error", offlineText(answer && answer.error && answer.error.code));
     return;
   }
-  const blob = new Blob([JSON.stringify(answer.data, null, 2)], { type: "application/json" });
-  const link = document.createElement("a");
-  link.href = URL.createObjectURL(blob);
-  link.download = `parcel-doctor-history-${view.data ? view.data.today : "export"}.json`;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+  saveJson(answer.data, `parcel-doctor-history-${view.data ? view.data.today : "export"}.json`, 2);
 }
 
 function wire() {

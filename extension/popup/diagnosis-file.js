@@ -6,23 +6,12 @@
 import { MSG, toWorker, toTab, setResult } from "./runtime.js";
 import { t } from "./i18n.js";
 import { targetTab } from "./target-tab.js";
+import { saveJson } from "./download.js";
 
 function fileName(now = new Date()) {
   const pad = (n) => String(n).padStart(2, "0");
   const day = `${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}`;
   return `parcel-doctor-diagnosis-${day}-${pad(now.getHours())}${pad(now.getMinutes())}.json`;
-}
-
-function save(file) {
-  const blob = new Blob([JSON.stringify(file, null, 1)], { type: "application/json" });
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = fileName();
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 async function saveDiagnosisFile() {
@@ -35,7 +24,7 @@ async function saveDiagnosisFile() {
     setResult(text, t("popup_saveDiagnosisFileFailed"), true);
     return;
   }
-  save(answer.file);
+  saveJson(answer.file, fileName());
   setResult(text, t("popup_saveDiagnosisFileDone"));
 }
 
