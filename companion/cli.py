@@ -159,6 +159,7 @@ def _serve(args) -> int:
     _fewer_malloc_arenas()
     os.umask(0o077)  # every file the companion writes is the owner's alone
     app = create_app({"PORT": args.port, "DATA_DIR": args.data_dir, "RETENTION_DAYS": args.retention_days or None})
+    _freeze_what_was_loaded()
     # Enough threads that every request reaches the gate (companion/limits.py), which bounds the work.
     threads = app.config["MAX_ACTIVE"] + app.config["MAX_WAITING"] + app.config["MAX_READS"] + 4
     try:
@@ -188,6 +189,17 @@ def _serve(args) -> int:
     return service.run(
         server, Path(app.config["DATA_DIR"]), args.port, __version__, args.lang, on_stop=history(app).close
     )
+
+
+def _freeze_what_was_loaded() -> None:
+    """What the companion loaded to start (its modules, vocabularies, carriers' data) lives as
+    long as the process. Frozen, the cyclic garbage collector stops walking it at every full
+    collection: a diagnosis makes tens of thousands of objects, and a list page that set a full
+    collection off took 20–30 ms more than the others."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def _fewer_malloc_arenas() -> None:

@@ -45,15 +45,17 @@ def diagnose(capture: Capture, lang: str = "ko", store=None, data_dir=None, serv
     return examine(capture, lang, store=store, data_dir=data_dir, service=service).answer
 
 
-def examine(capture: Capture, lang: str = "ko", store=None, data_dir=None, pages=None, service=None) -> Outcome:
+def examine(capture: Capture, lang: str = "ko", store=None, data_dir=None, pages=None, service=None,
+            source: bytes | None = None) -> Outcome:
     """:func:`diagnose`, with what the replay policy needs; ``pages`` is a parse cache
-    (companion/cache.py) or None."""
+    (companion/cache.py) or None, ``source`` a digest of the request the capture came in, which
+    the parse cache uses as its key (``companion.cache.key``)."""
     # "now" is the capture's time, read in Seoul: every "days since" counts Korean calendar days.
     now = (capture.captured_at or now_kst()).astimezone(KST)
     # The page is read against "now" in the buyer's zone, where its wall-clock times are
     # (companion/dates.py): each comes out as an instant.
     capture.captured_at = now.astimezone(capture.zone())
-    page = pages.parse(capture, parsing.parse) if pages is not None else parsing.parse(capture)
+    page = pages.parse(capture, parsing.parse, source) if pages is not None else parsing.parse(capture)
     capture.captured_at = now
     first_seen = {} if store is None else store.recall_many(page.orders, capture.captured_at)
     # The user's own delivery times, for "usually N–M days", only when an order is still waiting.

@@ -29,6 +29,23 @@ def is_allowed(url: str) -> bool:
     return parts.scheme == "https" and parts.hostname in ALLOWED_HOSTS and not parts.username
 
 
+def checked(entries: dict[str, dict]) -> dict[str, dict]:
+    """The link templates, each https on an allowed host with its placeholders after the host.
+
+    Filled by :func:`link` with URL-encoded values (no "/", "@", ":", "?" or "#" survives
+    ``quote(…, safe="")``), such a template gives only URLs on its own host, so no URL needs
+    checking again when it is made. A template edited wrongly fails here, at import."""
+    for name, entry in entries.items():
+        for url in filter(None, (entry["url"], entry.get("url_en"))):
+            parts = urlsplit(url)
+            if "{" in parts.scheme + parts.netloc or not is_allowed(url):
+                raise ValueError(f"link {name} is not https on an allowed host")
+    return entries
+
+
+_LINKS = checked(_LINKS)
+
+
 def template(name: str) -> str:
     """The named link's URL template from links.json, its {placeholders} unfilled."""
     return _LINKS[name]["url"]
@@ -40,15 +57,12 @@ def tracker_templates() -> dict[str, dict]:
 
 
 def link(name: str, **values) -> Action:
-    """The named link from links.json, its placeholders URL-encoded."""
+    """The named link from links.json, its placeholders URL-encoded (see :func:`checked`)."""
     entry = _LINKS[name]
     filled = {k: quote(str(v), safe="") for k, v in values.items()}
     url_ko = entry["url"].format(**filled)
     url_en = entry["url_en"].format(**filled) if "url_en" in entry else ""
-    action = Action(kind=entry["kind"], label_ko=entry["label"]["ko"], label_en=entry["label"]["en"], url=url_ko, url_en=url_en)
-    if not is_allowed(action.url) or (url_en and not is_allowed(url_en)):  # a template edited wrongly must fail loudly in the tests
-        raise ValueError(f"link {name} is not https on an allowed host")
-    return action
+    return Action(kind=entry["kind"], label_ko=entry["label"]["ko"], label_en=entry["label"]["en"], url=url_ko, url_en=url_en)
 
 
 def trackers(number: str | None) -> list[Action]:

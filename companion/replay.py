@@ -67,7 +67,7 @@ class Key:
     def of(cls, raw: bytes) -> "Key":
         # Exactly one "captured_at" in the whole body, spelled out: it is the top-level key
         # whenever the decoded body has one (checked when an answer is kept: see remember()).
-        at = raw.find(_NAME)  # then find, not count: the name comes last, one scan in all
+        at = raw.find(_NAME)  # and a second find from there: one scan of the body in all
         if at >= 0 and raw.find(_NAME, at + len(_NAME)) < 0 and not _ASCII_ESCAPE.search(raw):
             found = _FIELD.match(raw, max(at - 1, 0))
             if found is not None:
@@ -145,7 +145,8 @@ def diagnose(app: Flask, capture: Capture, lang: str, key: Key | None = None, ca
     which moves, so never kept)."""
     store, data_dir = history(app), app.config["DATA_DIR"]
     before = _state(app) if key is not None else None
-    outcome = examine(capture, lang, store=store, data_dir=data_dir, pages=app.extensions["parcel_doctor.pages"], service=app.extensions["parcel_doctor.lookups"])
+    outcome = examine(capture, lang, store=store, data_dir=data_dir, pages=app.extensions["parcel_doctor.pages"],
+                      service=app.extensions["parcel_doctor.lookups"], source=key.digest if key is not None else None)
     response = app.json.response(outcome.answer)
     if key is None or captured_text is None or key.captured not in (None, captured_text):
         return response

@@ -94,3 +94,35 @@ def test_the_cache_is_bounded():
     for path in CAPTURES:
         tiny.parse(capture_of(path), parsing.parse)
     assert 0 < tiny.size_bytes <= 20_000
+
+
+def test_a_request_digest_stands_for_the_page_it_carries():
+    base = capture_of(FIXTURES / "tracking" / "ko_0404.capture.json")
+    later_that_day = copy.deepcopy(base)
+    later_that_day.captured_at = base.captured_at + timedelta(hours=5)
+    next_day = copy.deepcopy(base)
+    next_day.captured_at = base.captured_at + timedelta(days=1)
+    body, other_body = b"\x01" * 32, b"\x02" * 32
+    assert cache.key(later_that_day, body) == cache.key(base, body)
+    assert cache.key(next_day, body) != cache.key(base, body)
+    assert cache.key(base, other_body) != cache.key(base, body)
+    assert cache.key(base, body) != cache.key(base)
+
+
+def test_the_api_parses_a_page_sent_again_once(client, auth, app):
+    """A request whose answer cannot be given again (the history changed meanwhile) is still
+    not parsed again: the request's own digest finds the page in the parse cache."""
+    meta = json.loads((FIXTURES / "order_list" / "ko_page1.capture.json").read_text(encoding="utf-8"))
+    body = dict(meta, html=(FIXTURES / "order_list" / "ko_page1.html").read_text(encoding="utf-8"))
+    pages = app.extensions["parcel_doctor.pages"]
+    assert client.post("/v1/diagnose", json=body, headers=auth).status_code == 200
+    other = capture_of(FIXTURES / "tracking" / "ko_0404.capture.json")
+    assert client.post("/v1/diagnose", json={"url": other.url, "html": other.html, "payloads": other.payloads,
+                                             "captured_at": meta["captured_at"]}, headers=auth).status_code == 200
+    hits = pages.hits
+    later = dict(body, captured_at=(dates.parse_iso(meta["captured_at"]) + timedelta(seconds=5)).isoformat())
+    assert client.post("/v1/diagnose", json=later, headers=auth).status_code == 200
+    assert pages.hits == hits + 1
+    changed = dict(later, html=body["html"].replace("</body>", "<p>x</p></body>"))
+    assert client.post("/v1/diagnose", json=changed, headers=auth).status_code == 200
+    assert pages.hits == hits + 1

@@ -25,8 +25,6 @@ CAUSE = "refund_eligible"
 def check(case):
     if case.order.status in ("cancelled", "completed", "awaiting_payment") or (case.parcels and not case.active):
         return None
-    order_id = case.order.order_id
-    actions = [links.link("dispute", order_id=order_id), links.link("seller", order_id=order_id)]
     failed = next((p for p in case.active if p.last_event and p.last_event.milestone in milestones.FAILED), None)
     if failed is not None:
         return finding(
@@ -34,7 +32,7 @@ def check(case):
             "action",
             ("배송 실패 — 환불·재배송 요청", "택배가 배달에 실패했거나 판매자에게 돌아가고 있어요. 주문에서 분쟁을 열어 환불이나 재배송을 요청하세요."),
             ("Delivery failed — ask for a refund", "The carrier could not deliver, or the parcel is going back. Open a dispute on the order for a refund or a reshipment."),
-            actions=actions,
+            actions=_actions(case),
             evidence=[event_evidence(failed.last_event, case)],
         )
     protection = case.order.protection_until
@@ -46,7 +44,7 @@ def check(case):
             "action",
             ("보호 기간 지남 — 환불 요청", f"알리가 약속한 배송 기한({day_ko(protection, case)})이 지났는데 아직 배송되지 않았어요. 주문에서 분쟁을 열어 환불이나 재배송을 요청하세요."),
             ("Protection date passed — ask for a refund", f"AliExpress promised delivery by {day_en(protection, case)}, and it has not arrived. Open a dispute on the order for a refund or a reshipment."),
-            actions=actions,
+            actions=_actions(case),
             evidence=[protection_evidence(case), _quiet_evidence(case)],
         )
     if case.age_state == "overdue":
@@ -67,7 +65,7 @@ def check(case):
                 f"so it likely ended around {day_en(end, case)}. Check the date on the order page and open a dispute for a refund"
                 + (f" (possible until {day_en(grace, case)})." if grace >= case.today else "."),
             ),
-            actions=actions,
+            actions=_actions(case),
             evidence=[protection_evidence(case), _quiet_evidence(case)],
         )
     last_change = max((p.last_change for p in case.active if p.last_change), default=None)
@@ -79,9 +77,14 @@ def check(case):
         "action",
         ("장기 미배송 — 환불 요청", f"{quiet}일째 배송 정보가 바뀌지 않았어요. 분실됐을 가능성이 커요. 주문에서 분쟁을 열어 환불이나 재배송을 요청하세요."),
         ("No news for two months — ask for a refund", f"Tracking has not changed for {quiet} days; the parcel is probably lost. Open a dispute on the order for a refund or a reshipment."),
-        actions=actions,
+        actions=_actions(case),
         evidence=[_quiet_evidence(case)],
     )
+
+
+def _actions(case):
+    order_id = case.order.order_id
+    return [links.link("dispute", order_id=order_id), links.link("seller", order_id=order_id)]
 
 
 def _quiet_evidence(case):
