@@ -230,6 +230,84 @@ class _Connections:
                 pass
 
 
+_ORDER_UPSERT = """
+INSERT INTO orders (order_id, status, status_text, ordered_on, tracking_seen, diagnosis, parcels, first_seen, last_seen,
+                    item_title, protection_until, shipping_service)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (order_id) DO UPDATE SET
+    item_title = CASE WHEN excluded.item_title = '' THEN orders.item_title ELSE excluded.item_title END,
+    protection_until = COALESCE(excluded.protection_until, orders.protection_until),
+    shipping_service = COALESCE(excluded.shipping_service, orders.shipping_service),
+    status = CASE WHEN excluded.status = 'unknown' THEN orders.status ELSE excluded.status END,
+    status_text = CASE WHEN excluded.status_text = '' THEN orders.status_text ELSE excluded.status_text END,
+    ordered_on = COALESCE(excluded.ordered_on, orders.ordered_on),
+    tracking_seen = MAX(orders.tracking_seen, excluded.tracking_seen),
+    diagnosis = excluded.diagnosis,
+    parcels = excluded.parcels,
+    last_seen = MAX(orders.last_seen, excluded.last_seen)
+WHERE (orders.status, orders.status_text, orders.ordered_on, orders.tracking_seen, orders.diagnosis, orders.parcels)
+    IS NOT (CASE WHEN excluded.status = 'unknown' THEN orders.status ELSE excluded.status END,
+            CASE WHEN excluded.status_text = '' THEN orders.status_text ELSE excluded.status_text END,
+            COALESCE(excluded.ordered_on, orders.ordered_on),
+            MAX(orders.tracking_seen, excluded.tracking_seen),
+            excluded.diagnosis,
+            excluded.parcels)
+"""
+_PARCEL_UPSERT = """
+INSERT INTO parcels (order_id, tracking_number, service, carrier_name, domestic_number, first_seen)
+VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT (order_id, tracking_number) DO UPDATE SET
+    service = COALESCE(excluded.service, parcels.service),
+    carrier_name = COALESCE(excluded.carrier_name, parcels.carrier_name),
+    domestic_number = COALESCE(excluded.domestic_number, parcels.domestic_number)
+WHERE (parcels.service, parcels.carrier_name, parcels.domestic_number)
+    IS NOT (COALESCE(excluded.service, parcels.service),
+            COALESCE(excluded.carrier_name, parcels.carrier_name),
+            COALESCE(excluded.domestic_number, parcels.domestic_number))
+"""
+_EVENT_INSERT = (
+    "INSERT OR IGNORE INTO events (order_id, tracking_number, time, code, text, title, milestone, first_seen, source)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_json = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per call
+
+
+def _write_orders(conn, orders: list[tuple[dict, Order]], seen: str, last_seen: str | None = None) -> int:
+    """Write each (answer item, order) where anything but "last seen" changed, in one statement
+    per table for all of them (one per order cost a tenth of a cold diagnosis); the number of
+    undated events new to the store. The parcels of an order remembered from here are written
+    back too: a live lookup may have added events to them (what is already stored changes nothing)."""
+    conn.executemany(_ORDER_UPSERT, [
+        (
+            order.order_id,
+            item["status"],
+            item["status_text"],
+            item["ordered_on"],
+            int(order.tracking is Tracking.READ),
+            _json(item["diagnosis"]),
+            _json(item["parcels"]),
+            seen,
+            seen if last_seen is None else last_seen,
+            order.item_title or "",
+            order.protection_until.isoformat() if order.protection_until else None,
+            item.get("shipping_service"),
+        )
+        for item, order in orders
+    ])
+    parcels = [(order.order_id, parcel) for _, order in orders for parcel in order.parcels]
+    conn.executemany(_PARCEL_UPSERT, [
+        (order_id, p.tracking_number or "", p.service, p.carrier_name, p.domestic_number, seen) for order_id, p in parcels
+    ])
+    events = [
+        (order_id, p.tracking_number or "", e.time.isoformat() if e.time else "", e.code or "", e.text, e.title, e.milestone, seen, e.source)
+        for order_id, p in parcels
+        for e in p.events
+    ]
+    conn.executemany(_EVENT_INSERT, [row for row in events if row[2]])
+    undated = [row for row in events if not row[2]]
+    return conn.executemany(_EVENT_INSERT, undated).rowcount if undated else 0
+
+
 def _private_files(path: Path) -> None:
     """The database and its WAL and shared-memory files: owner only (docs/design.md §7)."""
     for suffix in ("", "-wal", "-shm"):
@@ -539,13 +617,9 @@ class History:
     def _record(self, answer: dict, page: Page, now: datetime) -> Recorded:
         by_id = {o.order_id: o for o in page.orders}
         seen = now.isoformat()
-        undated = 0
         with self._writing() as conn:
             before = conn.total_changes
-            for item in answer["orders"]:
-                order = by_id.get(item["order_id"])
-                if order is not None:
-                    undated += self._record_order(conn, item, order, seen)
+            undated = _write_orders(conn, [(item, by_id[item["order_id"]]) for item in answer["orders"] if item["order_id"] in by_id], seen)
             if self.retention_days:
                 cutoff = (now - timedelta(days=self.retention_days)).isoformat()
                 conn.execute("DELETE FROM orders WHERE last_seen < ?", (cutoff,))
@@ -563,94 +637,18 @@ class History:
 
     def _record_refresh(self, answer: dict, page: Page, now: datetime) -> Recorded:
         by_id = {o.order_id: o for o in page.orders}
-        undated = 0
         with self._writing() as conn:
             before = conn.total_changes
-            for item in answer["orders"]:
-                order = by_id.get(item["order_id"])
-                if order is not None and conn.execute("SELECT 1 FROM orders WHERE order_id = ?", (order.order_id,)).fetchone():
-                    # "" never wins MAX(last_seen, …): the stored "last seen" stays
-                    undated += self._record_order(conn, item, order, now.isoformat(), last_seen="")
+            kept = [
+                (item, by_id[item["order_id"]]) for item in answer["orders"]
+                if item["order_id"] in by_id and conn.execute("SELECT 1 FROM orders WHERE order_id = ?", (item["order_id"],)).fetchone()
+            ]
+            # "" never wins MAX(last_seen, …): the stored "last seen" stays
+            undated = _write_orders(conn, kept, now.isoformat(), last_seen="")
             changed = conn.total_changes != before
             if changed:
                 self.generation += 1
         return Recorded(changed=changed, recall_changed=undated > 0)
-
-    def _record_order(self, conn, item: dict, order: Order, seen: str, last_seen: str | None = None) -> int:
-        """Write one order where anything but "last seen" changed; the number of undated
-        events new to the store. The parcels of an order remembered from here are written back
-        too: a live lookup may have added events to them (what is already stored changes nothing)."""
-        tracking = int(order.tracking is Tracking.READ)
-        conn.execute(
-            """
-            INSERT INTO orders (order_id, status, status_text, ordered_on, tracking_seen, diagnosis, parcels, first_seen, last_seen,
-                                item_title, protection_until, shipping_service)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (order_id) DO UPDATE SET
-                item_title = CASE WHEN excluded.item_title = '' THEN orders.item_title ELSE excluded.item_title END,
-                protection_until = COALESCE(excluded.protection_until, orders.protection_until),
-                shipping_service = COALESCE(excluded.shipping_service, orders.shipping_service),
-                status = CASE WHEN excluded.status = 'unknown' THEN orders.status ELSE excluded.status END,
-                status_text = CASE WHEN excluded.status_text = '' THEN orders.status_text ELSE excluded.status_text END,
-                ordered_on = COALESCE(excluded.ordered_on, orders.ordered_on),
-                tracking_seen = MAX(orders.tracking_seen, excluded.tracking_seen),
-                diagnosis = excluded.diagnosis,
-                parcels = excluded.parcels,
-                last_seen = MAX(orders.last_seen, excluded.last_seen)
-            WHERE (orders.status, orders.status_text, orders.ordered_on, orders.tracking_seen, orders.diagnosis, orders.parcels)
-                IS NOT (CASE WHEN excluded.status = 'unknown' THEN orders.status ELSE excluded.status END,
-                        CASE WHEN excluded.status_text = '' THEN orders.status_text ELSE excluded.status_text END,
-                        COALESCE(excluded.ordered_on, orders.ordered_on),
-                        MAX(orders.tracking_seen, excluded.tracking_seen),
-                        excluded.diagnosis,
-                        excluded.parcels)
-            """,
-            (
-                order.order_id,
-                item["status"],
-                item["status_text"],
-                item["ordered_on"],
-                tracking,
-                json.dumps(item["diagnosis"], ensure_ascii=False),
-                json.dumps(item["parcels"], ensure_ascii=False),
-                seen,
-                seen if last_seen is None else last_seen,
-                order.item_title or "",
-                order.protection_until.isoformat() if order.protection_until else None,
-                item.get("shipping_service"),
-            ),
-        )
-        undated = 0
-        for parcel in order.parcels:
-            number = parcel.tracking_number or ""
-            conn.execute(
-                """
-                INSERT INTO parcels (order_id, tracking_number, service, carrier_name, domestic_number, first_seen)
-                VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (order_id, tracking_number) DO UPDATE SET
-                    service = COALESCE(excluded.service, parcels.service),
-                    carrier_name = COALESCE(excluded.carrier_name, parcels.carrier_name),
-                    domestic_number = COALESCE(excluded.domestic_number, parcels.domestic_number)
-                WHERE (parcels.service, parcels.carrier_name, parcels.domestic_number)
-                    IS NOT (COALESCE(excluded.service, parcels.service),
-                            COALESCE(excluded.carrier_name, parcels.carrier_name),
-                            COALESCE(excluded.domestic_number, parcels.domestic_number))
-                """,
-                (order.order_id, number, parcel.service, parcel.carrier_name, parcel.domestic_number, seen),
-            )
-            rows = [
-                (order.order_id, number, e.time.isoformat() if e.time else "", e.code or "", e.text, e.title, e.milestone, seen, e.source)
-                for e in parcel.events
-            ]
-            insert = (
-                "INSERT OR IGNORE INTO events (order_id, tracking_number, time, code, text, title, milestone, first_seen, source)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            )
-            conn.executemany(insert, [row for row in rows if row[2]])
-            undated_rows = [row for row in rows if not row[2]]
-            if undated_rows:
-                undated += conn.executemany(insert, undated_rows).rowcount
-        return undated
 
     def touch(self, order_ids: list[str], now: datetime) -> None:
         """These orders were seen at ``now``: written within :data:`FLUSH_SECONDS` (batched)."""
@@ -838,7 +836,7 @@ def import_history(history: History, data: dict) -> int:
                 columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
                 for item in tables[table]:
                     values = [
-                        json.dumps(item[c], ensure_ascii=False) if c in _JSON_COLUMNS.get(table, ()) else item[c]
+                        _json(item[c]) if c in _JSON_COLUMNS.get(table, ()) else item[c]
                         for c in columns
                     ]
                     placeholders = ", ".join("?" for _ in columns)

@@ -231,10 +231,3 @@ def order_id_from_hrefs(node: Tag) -> str | None:
         if match:
             return match.group(1)
     return None
-
-
-def has_class(attrs: dict, name: str) -> bool:
-    """Whether the raw attributes of a tag being built name class ``name`` (as BeautifulSoup
-    splits the value: on any whitespace)."""
-    value = attrs.get("class")
-    return bool(value) and name in value and name in value.split()

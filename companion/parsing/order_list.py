@@ -18,7 +18,6 @@ from companion.parsing import vocabulary
 from companion.parsing.base import Capture
 from companion.parsing.base import Narrowing
 from companion.parsing.base import PageParser
-from companion.parsing.base import has_class
 from companion.parsing.base import order_id_from_hrefs
 from companion.parsing.base import text_of
 from companion.parsing.page_urls import ORDER_ID_IN_HREF
@@ -45,7 +44,11 @@ _WRAPPERS = frozenset({"order-item-header-right", "order-item-content", "order-i
 
 
 def _keep(name: str, attrs: dict) -> bool:
-    return name == "script" or has_class(attrs, _CARD) or has_class(attrs, _OLD_ROW)
+    if name == "script":
+        return True
+    value = attrs.get("class")
+    # one substring test turns away almost every element of the page (both names hold it)
+    return bool(value) and _CARD in value and (_CARD in (names := value.split()) or _OLD_ROW in names)
 
 
 def _skip(name: str, attrs: dict) -> bool:
