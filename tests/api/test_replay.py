@@ -160,6 +160,10 @@ def test_the_key_masks_only_a_captured_at_it_can_tell_apart():
     assert Key.of(twice).captured is None and Key.of(twice.replace(b"10:00:00", b"10:00:05")).digest != Key.of(twice).digest
     escaped = a.replace(b'"captured_at"', b'"\\u0063aptured_at"')  # the key spelled with an escape
     assert Key.of(escaped).captured is None
+    # … and a literal one elsewhere, which is then not the top-level key: never masked
+    hidden = escaped.replace(b'"lang": "ko"', b'"lang": "ko", "x": {"captured_at": "2026-09-30T10:00:00+09:00"}')
+    assert Key.of(hidden).captured is None
+    assert Key.of(a.replace(b"<p>x</p>", b"<p>u0063</p>")).captured is not None  # "u0063", not escaped
 
 
 # --- "last seen": batched, flushed within seconds and at exit --------------------------------
