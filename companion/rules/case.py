@@ -13,6 +13,7 @@ from datetime import date
 from datetime import datetime
 from datetime import time
 from datetime import timedelta
+from functools import cached_property
 from pathlib import Path
 
 from companion import milestones
@@ -67,7 +68,8 @@ class ParcelFacts:
 
 @dataclass
 class Case:
-    """An order and its parcels, with the capture time as "now"."""
+    """An order and its parcels, with the capture time as "now". Every rule reads the same
+    derived facts (the age, the protection end…): each is worked out once per case."""
 
     order: Order
     now: datetime
@@ -81,15 +83,15 @@ class Case:
         """A tracking page or payload was read for this order, now or before."""
         return self.order.tracking_seen
 
-    @property
+    @cached_property
     def today(self) -> date:
         return self.now.date()
 
-    @property
+    @cached_property
     def active(self) -> list[ParcelFacts]:
         return [p for p in self.parcels if p.active]
 
-    @property
+    @cached_property
     def ship_date(self) -> date | None:
         """When the seller handed it over: the page's date, else the first shipping event."""
         if self.order.shipped_on:
@@ -102,7 +104,7 @@ class Case:
         ]
         return min(days) if days else None
 
-    @property
+    @cached_property
     def ordered_on(self) -> date | None:
         """The order date from the page, else from the "order created" event."""
         if self.order.ordered_on:
@@ -110,27 +112,27 @@ class Case:
         days = [e.time.date() for p in self.parcels for e in p.parcel.events if e.time and e.milestone == "order_placed"]
         return min(days) if days else None
 
-    @property
+    @cached_property
     def waiting(self) -> bool:
         """Not yet shipped or not yet arrived: the orders whose age is worth counting."""
         if self.order.status in ("awaiting_shipment", "awaiting_delivery"):
             return not self.parcels or bool(self.active)
         return self.order.status == "unknown" and bool(self.active)
 
-    @property
+    @cached_property
     def age(self) -> int | None:
         """"주문 N일째": the order day is day 1, as in Korean usage."""
         return self.days_since(self.ordered_on) + 1 if self.ordered_on else None
 
-    @property
+    @cached_property
     def service(self) -> str | None:
         return self.order.shipping_service or next((p.parcel.service for p in self.parcels if p.parcel.service), None)
 
-    @property
+    @cached_property
     def usual(self) -> usual_days.UsualDays:
         return usual_days.usual(self.service, self.history)
 
-    @property
+    @cached_property
     def protection_end(self) -> tuple[date, str] | None:
         """When buyer protection ends and who says so: ``"page"`` (the order page's own date)
         or ``"default"`` (``protection_days`` from shipping, or from the order date plus the
@@ -142,7 +144,7 @@ class Case:
             start = self.ordered_on + timedelta(days=self.t("processing_days"))
         return (start + timedelta(days=self.t("protection_days")), "default") if start else None
 
-    @property
+    @cached_property
     def age_state(self) -> str | None:
         """The judgment from the dates alone: ``usual`` (within the usual window), ``slow``
         (past it) or ``overdue`` (past buyer protection); None when the order is not waiting."""
