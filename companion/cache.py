@@ -3,7 +3,8 @@
 The extension sends a page again whenever it re-renders, and "check all" revisits pages: most
 captures repeat one seen a moment before. Parsing depends only on the capture's URL, HTML and
 payloads and on the calendar day of its time (dates printed without a year are placed relative
-to that day: companion/dates.py), so a digest of exactly those is the key. The value is the
+to that day: companion/dates.py), so a digest of exactly those is the key (through the API, the
+digest of the request that carried them stands for the first three: :func:`key`). The value is the
 parsed :class:`~companion.models.Page`, pickled: every hit unpickles fresh objects, which the
 diagnosis may fill in (the history store adds what it knows) without touching the cached copy.
 
