@@ -272,6 +272,18 @@ _EVENT_INSERT = (
 _json = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per call
 
 
+def _stored(conn, columns: str, order_ids: list[str]) -> dict[str, sqlite3.Row]:
+    """The stored rows (``columns``, order_id among them) of these orders by id, in one query
+    per :data:`_CHUNK` ids, never one per order."""
+    unique = list(dict.fromkeys(order_ids))
+    rows = {}
+    for start in range(0, len(unique), _CHUNK):
+        chunk = unique[start : start + _CHUNK]
+        query = f"SELECT {columns} FROM orders WHERE order_id IN ({','.join('?' * len(chunk))})"
+        rows.update({row["order_id"]: row for row in conn.execute(query, chunk)})
+    return rows
+
+
 def _write_orders(conn, orders: list[tuple[dict, Order]], seen: str, last_seen: str | None = None) -> int:
     """Write each (answer item, order) where anything but "last seen" changed, in one statement
     per table for all of them (one per order cost a tenth of a cold diagnosis); the number of
@@ -459,13 +471,8 @@ class History:
         return self._guarded(self._recall_many, orders, now)
 
     def _recall_many(self, orders: list[Order], now: datetime) -> dict[int, date | None]:
-        unique = list(dict.fromkeys(order.order_id for order in orders))
-        rows = {}
         with self.connect() as conn:
-            for start in range(0, len(unique), _CHUNK):
-                chunk = unique[start : start + _CHUNK]
-                query = f"SELECT order_id, tracking_seen, ordered_on, first_seen FROM orders WHERE order_id IN ({','.join('?' * len(chunk))})"
-                rows.update({row["order_id"]: row for row in conn.execute(query, chunk)})
+            rows = _stored(conn, "order_id, tracking_seen, ordered_on, first_seen", [order.order_id for order in orders])
         found: dict[int, date | None] = {}
         for order in orders:
             row = rows.get(order.order_id)
@@ -639,10 +646,8 @@ class History:
         by_id = {o.order_id: o for o in page.orders}
         with self._writing() as conn:
             before = conn.total_changes
-            kept = [
-                (item, by_id[item["order_id"]]) for item in answer["orders"]
-                if item["order_id"] in by_id and conn.execute("SELECT 1 FROM orders WHERE order_id = ?", (item["order_id"],)).fetchone()
-            ]
+            stored = _stored(conn, "order_id", [item["order_id"] for item in answer["orders"]])
+            kept = [(item, by_id[item["order_id"]]) for item in answer["orders"] if item["order_id"] in by_id and item["order_id"] in stored]
             # "" never wins MAX(last_seen, …): the stored "last seen" stays
             undated = _write_orders(conn, kept, now.isoformat(), last_seen="")
             changed = conn.total_changes != before

@@ -36,10 +36,6 @@ def order_id(query: str) -> str | None:
     values = parse_qs(query or "")
     for name in ORDER_ID_PARAMS:
         value = (values.get(name) or [""])[0].strip()
-        if is_order_id(value):
+        if ORDER_ID.fullmatch(value):
             return value
     return None
-
-
-def is_order_id(value: object) -> bool:
-    return isinstance(value, str) and ORDER_ID.fullmatch(value) is not None
