@@ -15,6 +15,7 @@ from companion import dates
 from companion import parsing
 from companion.diagnosis import examine
 from companion.parsing.base import Capture
+from companion.replay import Key
 from tests.conftest import FIXTURES
 
 CAPTURES = sorted(FIXTURES.glob("*/*.capture.json"))
@@ -126,3 +127,13 @@ def test_the_api_parses_a_page_sent_again_once(client, auth, app):
     changed = dict(later, html=body["html"].replace("</body>", "<p>x</p></body>"))
     assert client.post("/v1/diagnose", json=changed, headers=auth).status_code == 200
     assert pages.hits == hits + 1
+    # The page is kept under the request's digest (and its Seoul day), not a second hash of it.
+    raw = json.dumps(body, ensure_ascii=False).encode()
+    assert client.post("/v1/diagnose", data=raw, headers={**auth, "Content-Type": "application/json"}).status_code == 200
+    seoul = copy.deepcopy(capture_of(FIXTURES / "order_list" / "ko_page1.capture.json"))
+    seoul.captured_at = seoul.captured_at.astimezone(dates.KST)
+
+    def parsed_again(capture):
+        raise AssertionError("the page was not found under the request's digest")
+
+    assert pages.parse(seoul, parsed_again, Key.of(raw).digest).orders
