@@ -11,6 +11,8 @@ b'12345'
 >>> cache.put("d", b"12345678901")  # larger than the whole cache: not kept
 >>> "d" in cache
 False
+>>> cache.find(lambda value: value.startswith(b"1"))  # the most recently used first
+b'1'
 """
 
 from __future__ import annotations
@@ -43,6 +45,16 @@ class LRU(Generic[K, V]):
             if value is not None:
                 self._items.move_to_end(key)
             return value
+
+    def find(self, match: Callable[[V], bool]) -> V | None:
+        """The most recently used value ``match`` is true of, which is then used again."""
+        with self._lock:
+            for key in reversed(self._items):
+                value = self._items[key]
+                if match(value):
+                    self._items.move_to_end(key)
+                    return value
+        return None
 
     def put(self, key: K, value: V) -> None:
         size = self._size(value)

@@ -22,10 +22,11 @@ from companion.parsing.base import Capture
 def diagnose():
     key = None
     if request.is_json:  # a replay still answers only what a full diagnosis would accept
-        key = replay.Key.of(request.get_data(cache=True))
-        again = replay.answer_again(current_app, key)
+        raw = request.get_data(cache=True)
+        again = replay.answer_again(current_app, raw)
         if again is not None:
             return current_app.response_class(again, mimetype="application/json")
+        key = replay.Key.of(raw)
     body = json_object()
     capture, lang = capture_from(body)
     captured_text = body["captured_at"] if capture.captured_at is not None else None

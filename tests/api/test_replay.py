@@ -164,6 +164,32 @@ def test_the_key_masks_only_a_captured_at_it_can_tell_apart():
     hidden = escaped.replace(b'"lang": "ko"', b'"lang": "ko", "x": {"captured_at": "2026-09-30T10:00:00+09:00"}')
     assert Key.of(hidden).captured is None
     assert Key.of(a.replace(b"<p>x</p>", b"<p>u0063</p>")).captured is not None  # "u0063", not escaped
+    # a backslash escaped before "u003c" (a page's script text): no escape, still masked …
+    assert Key.of(a.replace(b"<p>x</p>", b"<p>\\\\u003c</p>")).captured is not None
+    # … but one more backslash is an escape again, and an escape at the very end is seen too
+    assert Key.of(a.replace(b"<p>x</p>", b"<p>\\\\\\u003c</p>")).captured is None
+    assert Key.of(a[:-1] + b', "y": "\\u0021"}').captured is None
+
+
+def test_a_body_is_answered_again_only_when_it_is_the_same_but_for_its_capture_time(client, auth, runs):
+    """The kept answer is found by comparing bytes: a body of the same length that differs
+    anywhere but in the captured_at value is another page, and what stands in for the value must
+    be a value (a field slipped in there would change what a full reading sees)."""
+    body = json.dumps(request_of(LIST), ensure_ascii=False)
+    client.post("/v1/diagnose", data=body.encode(), content_type="application/json", headers=auth)
+    order_id = client.post("/v1/diagnose", data=body.encode(), content_type="application/json",
+                           headers=auth).get_json()["orders"][-1]["order_id"]
+    assert len(runs) == 1
+    for changed in (body.replace(order_id, order_id[:-1] + str((int(order_id[-1]) + 1) % 10)),  # near the end
+                    body.replace('"url": "https://', '"url": "https:/x')):  # near the start
+        assert len(changed) == len(body) and changed != body
+        answer = client.post("/v1/diagnose", data=changed.encode(), content_type="application/json", headers=auth)
+        assert answer.status_code == 200
+    assert len(runs) == 3
+    value = request_of(LIST)["captured_at"]
+    slipped = body.replace(value, value[:10] + '", "lang": "en", "y": "' + value[10:], 1)
+    entry = client.application.extensions["parcel_doctor.replay"].find(lambda kept: kept.answers(body.encode()))
+    assert not entry.answers(slipped.encode()) and entry.answers(body.replace(value, value[:-1] + "1").encode())
 
 
 # --- "last seen": batched, flushed within seconds and at exit --------------------------------
