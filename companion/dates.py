@@ -188,6 +188,8 @@ def _candidate_years(month: int, day: int, weekday: int | None, now: datetime) -
 
 
 def _int(value) -> int | None:
+    if value is None:  # a part the pattern did not match: most of them, and raising costs
+        return None
     try:
         return int(value)
     except (TypeError, ValueError):

@@ -121,6 +121,9 @@ def make_soup(html: str, narrowing: Narrowing | None = None) -> BeautifulSoup:
     return BeautifulSoup(html, builder=_NarrowBuilder(narrowing))
 
 
+_NO_ATTRIBUTES: dict = {}  # read only: the narrowing's questions and a copy for the soup
+
+
 class _NarrowBuilder(LXMLTreeBuilder):
     """BeautifulSoup's lxml builder, handed only the events of the kept parts of the page.
 
@@ -139,6 +142,10 @@ class _NarrowBuilder(LXMLTreeBuilder):
         if self._skipping:
             self._skipping += 1
             return
+        if not attrs:
+            # lxml hands an element without attributes an immutable mapping whose ``get`` is
+            # Python code raising KeyError inside: a third of what asking about it cost
+            attrs = _NO_ATTRIBUTES
         if self._open:
             if self._skip(tag, attrs):
                 self._skipping = 1
