@@ -74,27 +74,27 @@ class OrderListParser(PageParser):
             return
         ctx = _Ctx(capture)
         cards, rows, scripts = [], [], []
-        # A card inside a card is no real page's: only the outer one is read. ``after`` is what
-        # follows the outer card, where the walk leaves it.
-        outer = after = None
-        for node in soup.descendants:  # one walk of the (narrowed) document
-            if node is after:
-                outer = after = None
-            if not isinstance(node, Tag):
-                continue
-            if node.name == "script":
-                scripts.append(node)
-                continue
-            classes = node.get("class")
-            if not classes:
-                continue
-            if _CARD in classes and outer is None:
-                outer, after = node, _after(node)
-                cards.append(node)
-            if _OLD_ROW in classes:
-                rows.append(node)
-        for card in cards:
-            order = _card(card, ctx)
+        # One walk of the (narrowed) document that enters each card once: the card's own walk
+        # (_CardParts) gathers what the card holds, this one goes on after it. A card inside a
+        # card is no real page's: only the outer one is read.
+        node = soup.contents[0] if soup.contents else None  # where the document's descendants start
+        while node is not None:
+            if isinstance(node, Tag):
+                if node.name == "script":
+                    scripts.append(node)
+                elif classes := node.get("class"):
+                    if _OLD_ROW in classes:
+                        rows.append(node)
+                    if _CARD in classes:
+                        parts = _CardParts(node)
+                        cards.append(parts)
+                        rows.extend(parts.rows)
+                        scripts.extend(parts.scripts)
+                        node = _after(node)
+                        continue
+            node = node.next_element
+        for parts in cards:
+            order = _card(parts, ctx)
             if order is None:
                 page.warnings.append("an order card without an order id was skipped")
             else:
@@ -121,13 +121,17 @@ class _Ctx:
 
 
 class _CardParts:
-    """What a card holds that the reading needs, found in one walk of the card."""
+    """What a card holds that the reading needs, found in one walk of the card; and the scripts
+    and old-page rows in it, which the page's walk then does not enter the card for."""
 
     def __init__(self, card: Tag):
+        self.card = card
         self.header = self.info = self.status = self.status_text = self.status_box = None
         self.order_id = None
         self.tracking_link = False
         self.buttons: list[Tag] = []
+        self.scripts: list[Tag] = []
+        self.rows: list[Tag] = []
         # Depth first in document order; each element carries whether it sits in the card's
         # button block (.order-item-btns), so no element looks up its ancestors.
         stack = [(child, "order-item-btns" in (card.get("class") or ())) for child in reversed(card.contents)]
@@ -135,8 +139,12 @@ class _CardParts:
             node, in_buttons = stack.pop()
             if not isinstance(node, Tag):
                 continue
+            if node.name == "script":
+                self.scripts.append(node)
             classes = node.get("class") or ()
             if classes:
+                if _OLD_ROW in classes:
+                    self.rows.append(node)
                 if self.header is None and "order-item-header" in classes:
                     self.header = node
                 if self.info is None and "order-item-header-right-info" in classes:
@@ -163,9 +171,8 @@ class _CardParts:
 _TRACKING_HREF = re.compile(r"/p/tracking/|logisticsdetail")
 
 
-def _card(card: Tag, ctx) -> Order | None:
-    parts = _CardParts(card)
-    header = parts.header or card
+def _card(parts: _CardParts, ctx) -> Order | None:
+    header = parts.header or parts.card
     order_id = parts.order_id
     if not order_id:
         match = _ID_LABEL.search(text_of(header))
