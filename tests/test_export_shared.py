@@ -2,7 +2,6 @@
 changes nothing, and what it holds is what the companion uses."""
 
 import json
-import re
 
 from companion import export_shared
 from companion import links
@@ -12,8 +11,7 @@ from companion.parsing import payloads
 
 
 def generated() -> dict:
-    text = export_shared.TARGET.read_text(encoding="utf-8")
-    return json.loads(re.search(r"const SHARED = (\{.*?\n  \});", text, re.S).group(1))
+    return export_shared.written()
 
 
 def test_regenerating_changes_nothing():

@@ -36,10 +36,21 @@ _ID_LABEL = re.compile(r"(?:주문\s*(?:ID|번호)|order\s*(?:id|no\.?|number)|r
 # the header's right side and the buttons and the plain spans around button labels.
 _CARD = "order-item"
 _OLD_ROW = "order-item-wraper"  # sic: the old page's spelling
-_NOT_READ_IN_CARD = re.compile(
-    r"(?:^|\s)(?:order-item-content-body|order-item-content-img(?:-list)?|order-item-store|order-item-content-opt-price"
-    r"|order-item-header-right-copy|es--wrap|comet-icon)(?:\s|--|$)"
+# An element of a card with a class that is one of these, or one of these and "--…" (a CSS
+# module's hash), is not read, nor anything in it. The extension leaves them out of the list it
+# sends too (extension/common/generated.js: LIST_UNREAD): product names, prices and images
+# never leave the page.
+UNREAD_IN_CARD = (
+    "order-item-content-body",
+    "order-item-content-img",
+    "order-item-content-img-list",
+    "order-item-store",
+    "order-item-content-opt-price",
+    "order-item-header-right-copy",
+    "es--wrap",
+    "comet-icon",
 )
+_NOT_READ_IN_CARD = re.compile(r"(?:^|\s)(?:" + "|".join(map(re.escape, UNREAD_IN_CARD)) + r")(?:\s|--|$)")
 _WRAPPERS = frozenset({"order-item-header-right", "order-item-content", "order-item-content-opt", "order-item-btns-wrap"})
 
 

@@ -1,6 +1,7 @@
 /*
  * Builds the capture sent to the companion: what it needs and no more.
- * list: the order container + the page-1 JSON script (__INIT_DATA_CALLBACK__);
+ * list: the order container, without the parts of its cards the companion never reads (product
+ *   names, prices, images), + the page-1 JSON script (__INIT_DATA_CALLBACK__);
  * detail: the status, order-info, item and track blocks (never the address block);
  * tracking: the rendered tracking panel, minus the recipient block.
  * Our own overlay hosts are removed from the copy, so the companion never sees them.
@@ -49,9 +50,10 @@
     if (!parts || parts.length === 0) return null;
     const doc = document.implementation.createHTMLDocument("");
     if (document.documentElement.lang) doc.documentElement.lang = document.documentElement.lang;
+    const drop = kind === "order_list" ? `${DROP}, ${PD.selectors.list.unread}` : DROP;
     for (const part of parts) {
       const copy = doc.importNode(part, true);
-      for (const node of copy.querySelectorAll(DROP)) node.remove();
+      for (const node of copy.querySelectorAll(drop)) node.remove();
       doc.body.append(copy);
     }
     return "<!DOCTYPE html>" + doc.documentElement.outerHTML;

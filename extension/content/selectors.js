@@ -18,6 +18,9 @@
       statusText: ".order-item-header-status-text",
       embeddedState: "script",
       embeddedMarker: "__INIT_DATA_CALLBACK__",
+      // the parts of a card the companion never reads (product rows, store, prices, icons),
+      // left out of the copy it is sent: a class named so, or so and "--" and a module hash
+      unread: PD.shared.LIST_UNREAD.map((name) => `.order-item :is(.${name}, [class^="${name}--"], [class*=" ${name}--"])`).join(", "),
     },
     detail: {
       // status, order info and track blocks; never .order-detail-info (recipient, address)

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from companion import DEFAULT_PORT
+from companion import export_shared
 from companion.models import STAGES
 from tests.node import node
 
@@ -91,8 +92,7 @@ def test_the_stage_names_are_the_companions_stages():
 
 def shared() -> dict:
     """The JSON value common/generated.js holds (written by python -m companion.export_shared)."""
-    text = scripts()["common/generated.js"]
-    return json.loads(re.search(r"const SHARED = (\{.*?\n  \});", text, re.S).group(1))
+    return export_shared.written()
 
 
 def test_shared_facts_are_written_only_in_the_generated_file():

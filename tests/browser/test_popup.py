@@ -201,6 +201,11 @@ def test_the_popup_saves_this_pages_diagnosis_file_without_people(paired):
     assert saved["request"]["time_zone"] and isinstance(saved["request"]["utc_offset_minutes"], int)
     assert {o["order_id"] for o in saved["answer"]["orders"]} >= set(PAGE1)
     assert re.findall(r"홍길동|010-0000-0000|예시구", json.dumps(saved, ensure_ascii=False)) == []
+    # The list went without what the companion never reads of a card: product rows, store, prices.
+    shown = page.eval_on_selector_all(".order-item-content-body, .order-item-store", "els => els.length")
+    sent = saved["request"]["html"]
+    assert shown >= 2 * len(PAGE1) and sent.count('class="order-item"') == len(PAGE1)
+    assert re.findall(r'class="(?:[^"]* )?(?:order-item-content-body|order-item-store)[ "]', sent) == []
     popup.wait_for_selector("#diagnosis-file-text:not(.error)")
     assert "저장했어요" in popup.text_content("#diagnosis-file-text")
     popup.close()
