@@ -1,4 +1,5 @@
-"""Run the real companion (``parcel-doctor serve``) as a subprocess for a test."""
+"""Run the real companion for a test: ``parcel-doctor serve`` as a subprocess, or its app on
+waitress in this process (where ``responses`` can stand in for the live lookups' sites)."""
 
 from __future__ import annotations
 
@@ -130,3 +131,34 @@ def read_answer(sock: socket.socket) -> tuple[int, dict, bytes]:
             break
         body += chunk
     return status, headers, body[:length]
+
+
+class InProcessCompanion:
+    """create_app on waitress in a thread: the same app ``parcel-doctor serve`` runs, here."""
+
+    def __init__(self, data_dir: Path):
+        import waitress
+
+        from companion.app import create_app
+
+        self.data_dir, self.port = Path(data_dir), free_port()
+        self.app = create_app({"PORT": self.port, "DATA_DIR": str(self.data_dir)})
+        self.server = waitress.create_server(self.app, host="127.0.0.1", port=self.port, threads=8)
+        self._thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def start(self) -> "InProcessCompanion":
+        self._thread.start()
+        return self
+
+    def pairing_code(self) -> str:
+        from companion.security import Credentials
+
+        return Credentials(self.data_dir).new_pairing_code()
+
+    def drain(self) -> None:
+        """Wait for the live lookups this app's service still runs (they finish after the budget)."""
+        self.app.extensions["parcel_doctor.lookups"].drain(10)
+
+    def stop(self) -> None:
+        self.server.close()
+        self.drain()

@@ -6,42 +6,24 @@ so that ``responses`` can stand in for UNI-PASS: no test reaches the internet.
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import responses
-import waitress
 
-from companion.app import create_app
 from companion.dates import KST
 from companion.lookups import settings as lookup_settings
 from companion.lookups import unipass
-from companion.security import Credentials
 from tests.lookups.conftest import payload
+from tests.server import InProcessCompanion
 
-from .harness import free_port
 from .harness import wait_for_overlays
 
 pytestmark = pytest.mark.browser
 
 TRACKING = "https://www.aliexpress.com/p/tracking/index.html?_addShare=no&_login=yes&tradeOrderId={}"
 ORDER, NUMBER = "8215000000000404", "SWX900000000000000404"
-
-
-class InProcessCompanion:
-    """create_app on waitress in a thread: the same app `parcel-doctor serve` runs."""
-
-    def __init__(self, data_dir: Path):
-        self.data_dir, self.port = data_dir, free_port()
-        self.app = create_app({"PORT": self.port, "DATA_DIR": str(data_dir)})
-        self.server = waitress.create_server(self.app, host="127.0.0.1", port=self.port, threads=8)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def pairing_code(self) -> str:
-        return Credentials(self.data_dir).new_pairing_code()
 
 
 def unipass_hold_now(number: str) -> str:
@@ -56,14 +38,13 @@ def test_the_overlay_shows_a_live_customs_hold_and_its_source(browser, tmp_path)
     lookup_settings.update(data_dir, {"providers": {"unipass": {"enabled": True, "key": "q260t225s025d125g080x030"}}})
     with responses.RequestsMock(assert_all_requests_are_fired=True) as fake:
         fake.add(responses.GET, unipass.URL, body=unipass_hold_now(NUMBER), content_type="application/xml;charset=UTF-8")
-        companion.thread.start()
+        companion.start()
         try:
             browser.pair(companion)
             page = browser.open(TRACKING.format(ORDER))
             found = wait_for_overlays(page, [ORDER])[ORDER]
         finally:
-            companion.server.close()
-            companion.app.extensions["parcel_doctor.lookups"].drain(10)
+            companion.stop()
     # The page alone says "in customs, day 2"; UNI-PASS says clearance is on hold.
     assert found["cause"] == "customs_hold"
     assert found["severity"] == "action"

@@ -16,7 +16,6 @@ checked below without a browser.
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime
 from datetime import timezone
 from pathlib import Path
@@ -24,10 +23,8 @@ from pathlib import Path
 import pytest
 import requests
 import responses
-import waitress
 
 from companion import dates
-from companion.app import create_app
 from companion.dates import KST
 from companion.lookups import cainiao
 from companion.lookups import settings as lookup_settings
@@ -35,10 +32,10 @@ from companion.security import Credentials
 from tests.conftest import FIXTURES
 from tests.lookups.conftest import payload_json
 from tests.parsing.test_fixtures import request_of
+from tests.server import InProcessCompanion
 
 from . import fake_site
 from .harness import granted
-from .harness import free_port
 from .harness import wait_for_overlays
 
 pytestmark = pytest.mark.browser
@@ -51,32 +48,11 @@ NO_QUIET = {"quietFrom": 0, "quietTo": 0}  # equal hours: no quiet period
 HOLD = {"id": f"parcel-doctor:{ORDER}:customs_hold", "title": "통관이 보류됐어요", "message": f"주문 {ORDER}: UNI-PASS에서 통관 상태를 확인해 주세요."}
 
 
-class InProcessCompanion:
-    """create_app on waitress in a thread: the same app `parcel-doctor serve` runs."""
-
-    def __init__(self, data_dir: Path):
-        self.data_dir, self.port = data_dir, free_port()
-        self.app = create_app({"PORT": self.port, "DATA_DIR": str(data_dir)})
-        self.server = waitress.create_server(self.app, host="127.0.0.1", port=self.port, threads=4)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-
-    def pairing_code(self) -> str:
-        return Credentials(self.data_dir).new_pairing_code()
-
-    def seen(self, capture: Path) -> None:
-        """The page diagnosed as the extension would send it (so the store holds its cause)."""
-        auth = {"Authorization": f"Bearer {Credentials(self.data_dir).token()}"}
-        answer = requests.post(f"http://127.0.0.1:{self.port}/v1/diagnose", json=request_of(capture), headers=auth, timeout=30)
-        assert answer.status_code == 200, answer.text
-
-    def drain(self) -> None:
-        """Wait for the live lookups this app's service still runs (they finish after the budget)."""
-        self.app.extensions["parcel_doctor.lookups"].drain(10)
-
-    def stop(self) -> None:
-        self.server.close()
-        self.drain()
+def seen(companion: InProcessCompanion, capture: Path) -> None:
+    """The page diagnosed as the extension would send it (so the store holds its cause)."""
+    auth = {"Authorization": f"Bearer {Credentials(companion.data_dir).token()}"}
+    answer = requests.post(f"http://127.0.0.1:{companion.port}/v1/diagnose", json=request_of(capture), headers=auth, timeout=30)
+    assert answer.status_code == 200, answer.text
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +87,7 @@ def on_day(monkeypatch):
 
 @pytest.fixture
 def companion_here(tmp_path):
-    running = InProcessCompanion(tmp_path / "data")  # its app owns a fresh lookups service
+    running = InProcessCompanion(tmp_path / "data").start()  # its app owns a fresh lookups service
     yield running
     running.stop()
 
@@ -151,7 +127,7 @@ def test_a_later_day_notifies_a_customs_hold_once_and_counts_it(clean, companion
     browser.pair(companion_here)
     switch_on(browser)
     assert notifications(browser) == {}
-    companion_here.seen(CUSTOMS_PAGE)  # customs_in_progress on 09-30
+    seen(companion_here, CUSTOMS_PAGE)  # customs_in_progress on 09-30
     on_day("2026-10-05T09:00:00+09:00")  # customs for 9 days now: a hold
     assert recheck(browser) == {"ok": True, "notified": [HOLD], "held": []}
     shown = notifications(browser)
@@ -162,7 +138,7 @@ def test_a_later_day_notifies_a_customs_hold_once_and_counts_it(clean, companion
     # The same change again (the page seen once more on 09-30, then the later day): no second one.
     browser.worker.evaluate(f"chrome.notifications.clear('parcel-doctor:{ORDER}:customs_hold')")
     on_day("2026-09-30T12:00:00+09:00")
-    companion_here.seen(CUSTOMS_PAGE)
+    seen(companion_here, CUSTOMS_PAGE)
     on_day("2026-10-05T09:00:00+09:00")
     assert recheck(browser) == {"ok": True, "notified": [], "held": []}
     assert notifications(browser) == {}
@@ -174,7 +150,7 @@ def test_english_words_and_a_click_that_opens_the_tracking_page(clean, companion
     browser.pair(companion_here)
     browser.set_storage({"lang": "en"})
     switch_on(browser)
-    companion_here.seen(CUSTOMS_PAGE)
+    seen(companion_here, CUSTOMS_PAGE)
     on_day("2026-10-05T09:00:00+09:00")
     assert recheck(browser)["notified"] == [
         {"id": f"parcel-doctor:{ORDER}:customs_hold", "title": "Held in customs", "message": f"Order {ORDER}: check its customs status on UNI-PASS."}
@@ -194,7 +170,7 @@ def test_a_live_hand_over_is_notified_with_the_new_number(clean, companion_here,
         fake.add(responses.GET, cainiao.URL, json=body)
         browser.pair(companion_here)
         switch_on(browser)
-        companion_here.seen(CUSTOMS_PAGE)  # the page alone: customs_in_progress
+        seen(companion_here, CUSTOMS_PAGE)  # the page alone: customs_in_progress
         lookup_settings.update(companion_here.data_dir, {"providers": {"cainiao": {"enabled": True}}})
         on_day("2026-09-30T18:00:00+09:00")
         found = recheck(browser)
@@ -214,7 +190,7 @@ def test_quiet_hours_hold_notifications_until_morning(clean, companion_here, on_
     hour = datetime.now(KST).hour
     quiet = {"quietFrom": (hour - 1) % 24, "quietTo": (hour + 2) % 24}  # now, in Seoul, is quiet
     switch_on(browser, quiet)
-    companion_here.seen(CUSTOMS_PAGE)
+    seen(companion_here, CUSTOMS_PAGE)
     on_day("2026-10-05T09:00:00+09:00")
     assert recheck(browser) == {"ok": True, "notified": [], "held": [HOLD]}
     assert notifications(browser) == {}
@@ -230,7 +206,7 @@ def test_quiet_hours_hold_notifications_until_morning(clean, companion_here, on_
 def test_with_the_switch_off_nothing_is_asked_or_shown(clean, companion_here, on_day):
     browser = clean
     browser.pair(companion_here)
-    companion_here.seen(CUSTOMS_PAGE)
+    seen(companion_here, CUSTOMS_PAGE)
     on_day("2026-10-05T09:00:00+09:00")
     assert recheck(browser) == {"ok": False, "reason": "off"}
     assert notifications(browser) == {}
@@ -253,7 +229,7 @@ def test_with_the_companion_off_the_alarm_shows_nothing_and_tries_again(clean, c
     browser = clean
     browser.pair(companion_here)
     switch_on(browser)
-    companion_here.seen(CUSTOMS_PAGE)
+    seen(companion_here, CUSTOMS_PAGE)
     companion_here.stop()
     assert recheck(browser) == {"ok": False, "reason": "offline"}
     assert notifications(browser) == {}
