@@ -7,7 +7,8 @@ day only where an event crosses "more than a day in the future" (``rules.case.st
 So a request is keyed by its body with the ``captured_at`` value masked, found by a byte scan
 (no JSON decoding). An answer is kept with the body it answered, and a later body is answered
 again, without hashing it, when it is that body byte for byte but for a ``captured_at`` value
-(microseconds of comparison, where hashing 400 KB took a fifth of a repeat over HTTP), while:
+(microseconds of comparison; hashing 400 KB took 0.65 ms, a quarter of the fastest repeats over
+HTTP), while:
 
 - the history store holds what it held when the answer was made (``History.state``: its own
   content writes and any other process's), and the live-lookup settings file has not changed;
