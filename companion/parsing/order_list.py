@@ -38,8 +38,8 @@ _CARD = "order-item"
 _OLD_ROW = "order-item-wraper"  # sic: the old page's spelling
 # An element of a card with a class that is one of these, or one of these and "--…" (a CSS
 # module's hash), is not read, nor anything in it. The extension leaves them out of the list it
-# sends too (extension/common/generated.js: LIST_UNREAD): product names, prices and images
-# never leave the page.
+# sends too (extension/common/generated.js: LIST_UNREAD): less to send and read, and no copy of
+# the product rows' markup (the item title the dashboard shows comes from the order JSON).
 UNREAD_IN_CARD = (
     "order-item-content-body",
     "order-item-content-img",
