@@ -74,9 +74,13 @@ class Key:
     that value; or, when the value cannot be told apart by a byte scan, the whole body's digest."""
 
     digest: bytes
-    captured: str | None  # the masked value; None for a whole-body key
     body: bytes = field(repr=False, compare=False)
-    masked: tuple[int, int] | None = None  # where the masked value is in the body
+    masked: tuple[int, int] | None = None  # where the masked value is in the body; None: keyed whole
+
+    @property
+    def captured(self) -> str | None:
+        """The masked value; None for a whole-body key."""
+        return self.value_in(self.body)
 
     def fits(self, raw: bytes) -> bool:
         """True when ``raw`` is this key's body but for the masked value: then :meth:`of` gives
@@ -109,8 +113,8 @@ class Key:
                 digest = hashlib.sha256(view[: found.start(1)])
                 digest.update(b"\0")  # never in a JSON text: the masked spot is unambiguous
                 digest.update(view[found.end(1) :])
-                return cls(digest.digest(), found.group(1).decode("ascii"), raw, found.span(1))
-        return cls(hashlib.sha256(raw).digest(), None, raw)
+                return cls(digest.digest(), raw, found.span(1))
+        return cls(hashlib.sha256(raw).digest(), raw)
 
 
 def _escapes_ascii(raw: bytes) -> bool:
