@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from companion import export_shared
+from companion.parsing.order_list import unread_in_card
 from tests.fixtures import make_fixtures as mf
 
 RUN_TOKEN = "RUNPFX"  # as long as the 6-digit prefix that replaces it, so sizes do not change
@@ -336,7 +336,8 @@ def extension_html(page: str) -> str:
     """The list capture as the extension builds it: a small document holding a copy of the order
     container (the first of ``.order-content``, ``.order-main``, ``.order-wrap`` around the first
     card, else the card's parent) without the parts of its cards the companion never reads
-    (``LIST_UNREAD``), and the inline ``<script>`` holding ``__INIT_DATA_CALLBACK__``."""
+    (``order_list.unread_in_card``: what the extension's ``LIST_UNREAD`` names), and the inline
+    ``<script>`` holding ``__INIT_DATA_CALLBACK__``."""
     import copy
 
     import lxml.html
@@ -353,7 +354,7 @@ def extension_html(page: str) -> str:
             break
     container = copy.deepcopy(container if container is not None else cards[0].getparent())
     for card in [e for e in container.iter() if isinstance(e.tag, str) and "order-item" in (e.get("class") or "").split()]:
-        for unread in [e for e in card.iter() if e is not card and isinstance(e.tag, str) and _unread(e)]:
+        for unread in [e for e in card.iter() if e is not card and isinstance(e.tag, str) and unread_in_card(e.get("class") or "")]:
             if unread.getparent() is not None:  # not already gone with an unread part around it
                 unread.drop_tree()
     parts = [lxml.html.tostring(container, encoding="unicode", with_tail=False)]
@@ -383,14 +384,6 @@ def _selectors() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
 
 
 LIST_CONTAINERS, TRACKING_BLOCKS, TRACKING_PRIVATE = _selectors()
-# The classes the extension leaves out of a card (extension/common/generated.js, LIST_UNREAD).
-LIST_UNREAD = tuple(export_shared.written()["LIST_UNREAD"])
-
-
-def _unread(element) -> bool:
-    """A class in :data:`LIST_UNREAD`, or one of them and "--…" (as selectors.js's ``unread``)."""
-    return any(name == unread or name.startswith(unread + "--")
-               for name in (element.get("class") or "").split() for unread in LIST_UNREAD)
 
 
 def extension_tracking_html(page: str) -> str:

@@ -62,9 +62,14 @@ def _keep(name: str, attrs: dict) -> bool:
     return bool(value) and _CARD in value and (_CARD in (names := value.split()) or _OLD_ROW in names)
 
 
+def unread_in_card(classes: str) -> bool:
+    """Whether an element of a card with this class attribute is one no reading looks at."""
+    return _NOT_READ_IN_CARD.search(classes) is not None
+
+
 def _skip(name: str, attrs: dict) -> bool:
     value = attrs.get("class")
-    return bool(value) and _NOT_READ_IN_CARD.search(value) is not None
+    return bool(value) and unread_in_card(value)
 
 
 def _unwrap(name: str, attrs: dict) -> bool:

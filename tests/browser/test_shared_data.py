@@ -49,3 +49,36 @@ def test_courier_buttons_for_cvsnet_and_yuntrack_are_shown(browser):
     )
     assert shown == [a.url for a in actions]
     assert [u.split("/")[2] for u in shown] == ["www.cvsnet.co.kr", "www.yuntrack.com"]
+
+
+def test_the_extension_leaves_out_of_a_card_what_the_companion_does_not_read(browser):
+    """selectors.js's ``list.unread`` (a CSS selector built from LIST_UNREAD) and the companion's
+    own rule (``order_list.unread_in_card``) agree on every class attribute: a name, or a name and
+    a module hash, never a longer name that only begins like one."""
+    from companion.parsing.order_list import UNREAD_IN_CARD
+    from companion.parsing.order_list import unread_in_card
+
+    classes = [name for name in UNREAD_IN_CARD] + [f"x {name}--1Z3wUdt" for name in UNREAD_IN_CARD] + [
+        "order-item-store-name", "order-item-content-imgs", "yes--wrap", "es--wrapper", "comet-icons x",
+        "comet-icon comet-icon-arrowright", "es--wrap--2p8eS4Q", "order-item-header-right", "order-item-content",
+    ]
+    popup = browser.open_popup()
+    for path in ("common/generated.js", "content/selectors.js"):
+        popup.add_script_tag(url=f"../{path}")
+    dropped = popup.evaluate(
+        """(classes) => {
+            const card = document.createElement('div');
+            card.className = 'order-item';
+            for (const value of classes) {
+                const el = document.createElement('span');
+                el.className = value;
+                card.append(el);
+            }
+            document.body.append(card);
+            const found = new Set(card.querySelectorAll(globalThis.ParcelDoctor.selectors.list.unread));
+            return [...card.children].map((el) => found.has(el));
+        }""",
+        classes,
+    )
+    assert dict(zip(classes, dropped)) == {value: unread_in_card(value) for value in classes}
+    assert sum(dropped) == 2 * len(UNREAD_IN_CARD) + 2 and not all(dropped)
