@@ -11,6 +11,7 @@ from datetime import tzinfo
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
+from bs4 import NavigableString
 from bs4 import Tag
 from bs4.builder import LXMLTreeBuilder
 from bs4.element import XMLAttributeDict
@@ -122,13 +123,26 @@ def make_soup(html: str, narrowing: Narrowing | None = None) -> BeautifulSoup:
 
 
 _NO_ATTRIBUTES: dict = {}  # read only: the narrowing's questions and a copy for the soup
+# What a Tag holds of its own; everything else it holds depends only on its name and the builder
+_OWN = frozenset({"attrs", "contents", "parent", "previous_element", "next_element", "previous_sibling", "next_sibling"})
 
 
 class _NarrowBuilder(LXMLTreeBuilder):
     """BeautifulSoup's lxml builder, handed only the events of the kept parts of the page.
 
     lxml reports every tag and string; the ones outside the kept parts stop here, before any
-    Python object is made for them (what a ``SoupStrainer`` does only after making some)."""
+    Python object is made for them (what a ``SoupStrainer`` does only after making some).
+
+    The kept parts are built here, not through ``BeautifulSoup.handle_starttag``: the soup's
+    bookkeeping for each element (its data buffer, tag stack, open-tag counts, whitespace and
+    string-container stacks) and ``Tag.__init__`` asking the builder the same questions for every
+    element were a quarter of what building a list page's soup cost. Each element is the Tag bs4 would make: the
+    first of each name is made by ``Tag()`` itself, later ones copy what it holds but its own
+    parts (``_OWN``); attributes go through bs4's own ``class``-splitting; the links are set as
+    bs4 sets them. ``tests/parsing/test_narrowing.py`` holds every fixture's tree to the one bs4
+    builds from the same events, field by field, so a bs4 that adds a field fails there.
+    Comments and processing instructions are not built (no reading looks at them); they still
+    end the string before them, as they do in a whole reading."""
 
     def __init__(self, narrowing: Narrowing):
         super().__init__()
@@ -137,6 +151,9 @@ class _NarrowBuilder(LXMLTreeBuilder):
         self._skipping = 0  # open elements of a skipped part
         self._text: list[str] = []
         self._namespaces = self.active_namespace_prefixes[-1]
+        self._parents: list[tuple[Tag, type]] = []  # the open built elements, each with its strings' class
+        self._last = None  # the element built last: the next one's previous_element
+        self._copies: dict[str, dict] = {}  # tag name -> what a Tag of that name holds but its own parts
 
     def start(self, tag, attrs):
         if self._skipping:
@@ -160,9 +177,7 @@ class _NarrowBuilder(LXMLTreeBuilder):
         elif not self._keep(tag, attrs):
             return
         self._open.append(True)
-        # Straight to the soup: lxml's HTML parser has no namespaces, which is all the lxml
-        # builder's own ``start`` adds (and a third of what each element costs).
-        self.soup.handle_starttag(tag, None, None, XMLAttributeDict(attrs), namespaces=self._namespaces)
+        self._open_tag(tag, attrs)
 
     def end(self, tag):
         if self._skipping:
@@ -170,7 +185,7 @@ class _NarrowBuilder(LXMLTreeBuilder):
         elif self._open:
             self._flush()
             if self._open.pop():
-                self.soup.handle_endtag(tag)
+                self._close_tag(tag)
 
     def data(self, content):
         if self._open and not self._skipping:
@@ -179,12 +194,10 @@ class _NarrowBuilder(LXMLTreeBuilder):
     def comment(self, text):
         if self._open and not self._skipping:
             self._flush()
-            super().comment(text)
 
     def pi(self, target, data):
         if self._open and not self._skipping:
             self._flush()
-            super().pi(target, data)
 
     def doctype(self, name, pubid, system):
         pass
@@ -194,7 +207,48 @@ class _NarrowBuilder(LXMLTreeBuilder):
             text = "".join(self._text)
             self._text.clear()
             if not text.isspace():
-                self.soup.handle_data(text)
+                self._add_string(text)
+
+    def _open_tag(self, name: str, attrs) -> None:
+        held = self._copies.get(name)
+        if held is None:
+            tag = Tag(self.soup, self, name, attrs=XMLAttributeDict(attrs), namespaces=self._namespaces)
+            # A string container's Tag holds a set of its own, a <meta>'s its charset: made whole
+            if name not in self.string_containers and name != "meta":
+                self._copies[name] = {key: value for key, value in tag.__dict__.items() if key not in _OWN}
+        else:
+            tag = Tag.__new__(Tag)
+            tag.__dict__.update(held)
+            tag.attrs = self._replace_cdata_list_attribute_values(name, XMLAttributeDict(attrs))
+            tag.contents = []
+        self._attach(tag)
+        strings = self.string_containers.get(name) or (self._parents[-1][1] if self._parents else NavigableString)
+        self._parents.append((tag, strings))
+
+    def _close_tag(self, name: str) -> None:
+        self._parents.pop()
+
+    def _add_string(self, text: str) -> None:
+        self._attach((self._parents[-1][1] if self._parents else NavigableString)(text))
+
+    def _attach(self, element) -> None:
+        """``element`` as the last child of the innermost open element, linked as bs4 links it."""
+        parent = self._parents[-1][0] if self._parents else self.soup
+        last = self._last
+        element.parent = parent
+        element.previous_element = last
+        if last is not None:
+            last.next_element = element
+        element.next_element = element.next_sibling = None
+        siblings = parent.contents
+        if siblings:
+            before = siblings[-1]
+            element.previous_sibling = before
+            before.next_sibling = element
+        else:
+            element.previous_sibling = None
+        siblings.append(element)
+        self._last = element
 
 
 def class_re(*names: str) -> re.Pattern:

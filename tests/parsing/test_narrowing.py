@@ -14,6 +14,9 @@ import os
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
+from bs4 import Tag
+from bs4.element import XMLAttributeDict
 from hypothesis import HealthCheck
 from hypothesis import given
 from hypothesis import settings
@@ -24,6 +27,8 @@ from companion.diagnosis import diagnose
 from companion.models import Page
 from companion.parsing.base import Capture
 from companion.parsing.base import make_soup
+from companion.parsing.base import Narrowing
+from companion.parsing.base import _NarrowBuilder
 from tests.conftest import FIXTURES
 
 pytestmark = [  # the hostile pages make BeautifulSoup and Hypothesis talk
@@ -126,6 +131,97 @@ def test_a_saved_list_without_its_url_is_recognised_by_its_cards():
     without = copy.deepcopy(with_url)
     without.url = ""
     assert parsing.parse(without).orders == parsing.parse(with_url).orders
+
+
+# --- the narrowed tree is the tree bs4 builds ---------------------------------------------
+
+
+class _BuiltByBs4(_NarrowBuilder):
+    """The same narrowing, its elements and strings made by BeautifulSoup's own tree-building
+    calls (what the narrowed builder did before it made them itself)."""
+
+    def _open_tag(self, name, attrs):
+        self.soup.handle_starttag(name, None, None, XMLAttributeDict(attrs), namespaces=self._namespaces)
+
+    def _close_tag(self, name):
+        self.soup.handle_endtag(name)
+
+    def _add_string(self, text):
+        self.soup.handle_data(text)
+        self.soup.endData()
+
+
+_LINKS = ("parent", "previous_element", "next_element", "previous_sibling", "next_sibling")
+
+
+def assert_same_tree(ours: BeautifulSoup, theirs: BeautifulSoup) -> None:
+    """Element by element: the same class, the same fields with equal values (links to the same
+    places), and no list, dict or set shared between elements that bs4 does not share."""
+    mine, bs4s = list(ours.descendants), list(theirs.descendants)
+    assert len(mine) == len(bs4s)
+    where = {id(ours): "soup", **{id(element): n for n, element in enumerate(mine)}}
+    where_bs4 = {id(theirs): "soup", **{id(element): n for n, element in enumerate(bs4s)}}
+    assert [where[id(e)] for e in ours.contents] == [where_bs4[id(e)] for e in theirs.contents]
+    shared: dict = {}
+    for n, (a, b) in enumerate(zip(mine, bs4s)):
+        assert type(a) is type(b) and str(a) == str(b) if not isinstance(a, Tag) else type(a) is type(b), n
+        assert a.__dict__.keys() == b.__dict__.keys(), (n, a.__dict__.keys() ^ b.__dict__.keys())
+        for key, value in a.__dict__.items():
+            other = b.__dict__[key]
+            if key in _LINKS:
+                assert (value is None and other is None) or where[id(value)] == where_bs4[id(other)], (n, key)
+            elif key == "contents":
+                assert [where[id(e)] for e in value] == [where_bs4[id(e)] for e in other], n
+            else:
+                assert type(value) is type(other) and value == other, (n, key, value, other)
+                if key == "attrs":
+                    assert [type(v) for v in value.values()] == [type(v) for v in other.values()], n
+            if isinstance(value, (list, dict, set)):
+                shared.setdefault(key, ([], []))
+                shared[key][0].append(value)
+                shared[key][1].append(other)
+    for key, (values, others) in shared.items():
+        firsts = [next(k for k, v in enumerate(values) if v is value) for value in values]
+        firsts_bs4 = [next(k for k, v in enumerate(others) if v is other) for other in others]
+        assert firsts == firsts_bs4, f"{key!r} is shared between elements as bs4 does not share it"
+
+
+def same_tree(capture: Capture) -> None:
+    narrowing = parsing._by_url(capture).narrowing_for(capture)
+    assert_same_tree(make_soup(capture.html, narrowing), BeautifulSoup(capture.html, builder=_BuiltByBs4(narrowing)))
+
+
+# Elements whose Tag bs4 makes differently: string containers (their strings' class), <meta>
+# (its charset), the whitespace-keeping <pre> and <textarea>, multi-valued attributes.
+ODD_ELEMENTS = (
+    '<div class="keep">a<script>s=1</script><style>p{}</style><template>t<b>u</b></template>'
+    '<meta charset="utf-8"><meta http-equiv="Content-Type" content="text/html; charset=euc-kr">'
+    '<pre>  x  </pre><textarea> y </textarea><a rel="next  nofollow" class=" a  b ">c</a>'
+    '<td headers="h1 h2">d</td><form accept-charset="utf-8 euc-kr">e</form><!-- c -->f<?pi x?>g'
+    '<script>s=2</script><span>h<svg><path d="M0"/></svg></span></div><div class="keep">second</div>'
+)
+
+
+@pytest.mark.parametrize("path", [p for p in PAGES if p.parent.name != "generic"], ids=name_of)
+def test_every_fixture_page_is_built_as_bs4_builds_it(path):
+    capture = capture_of(path)
+    if parsing._by_url(capture).narrowing_for(capture) is not None:
+        same_tree(capture)
+
+
+def test_the_benchmark_pages_and_odd_elements_are_built_as_bs4_builds_them():
+    from bench import pages
+
+    same_tree(Capture(url=LIST_URL, html=pages.list_page(50).page("123456"), captured_at=NOW))
+    same_tree(Capture(url=TRACKING_URL, html=pages.tracking_page().page("123456"), captured_at=NOW))
+    for variant in VARIANTS.values():
+        same_tree(Capture(url=LIST_URL, html=variant(PAGE1), captured_at=NOW))
+    keep = Narrowing(keep=lambda name, attrs: attrs.get("class") == "keep")
+    html = f"<html><body>{ODD_ELEMENTS}</body></html>"
+    ours = make_soup(html, keep)
+    assert_same_tree(ours, BeautifulSoup(html, builder=_BuiltByBs4(keep)))
+    assert [type(s).__name__ for s in ours.find_all(["script", "style", "template"])[0].contents] == ["Script"]
+    assert ours.find("a")["rel"] == ["next", "nofollow"] and ours.find("a")["class"] == ["a", "b"]
 
 
 # --- list pages changed in one detail -----------------------------------------------------
