@@ -138,8 +138,8 @@ class _NarrowBuilder(LXMLTreeBuilder):
     string-container stacks) and ``Tag.__init__`` asking the builder the same questions for every
     element were a quarter of what building a list page's soup cost. Each element is the Tag bs4 would make: the
     first of each name is made by ``Tag()`` itself, later ones copy what it holds but its own
-    parts (``_OWN``); attributes go through bs4's own ``class``-splitting; the links are set as
-    bs4 sets them. ``tests/parsing/test_narrowing.py`` holds every fixture's tree to the one bs4
+    parts (``_OWN``); attributes are split as bs4 splits ``class``; the links are set as bs4
+    sets them. ``tests/parsing/test_narrowing.py`` holds every fixture's tree to the one bs4
     builds from the same events, field by field, so a bs4 that adds a field fails there.
     Comments and processing instructions are not built (no reading looks at them); they still
     end the string before them, as they do in a whole reading."""
@@ -210,19 +210,29 @@ class _NarrowBuilder(LXMLTreeBuilder):
                 self._add_string(text)
 
     def _open_tag(self, name: str, attrs) -> None:
-        held = self._copies.get(name)
-        if held is None:
+        copy = self._copies.get(name)
+        if copy is None:
             tag = Tag(self.soup, self, name, attrs=XMLAttributeDict(attrs), namespaces=self._namespaces)
             # A string container's Tag holds a set of its own, a <meta>'s its charset: made whole
             if name not in self.string_containers and name != "meta":
-                self._copies[name] = {key: value for key, value in tag.__dict__.items() if key not in _OWN}
+                lists = self.cdata_list_attributes or {}
+                self._copies[name] = (
+                    {key: value for key, value in tag.__dict__.items() if key not in _OWN},
+                    frozenset(lists.get("*", ())) | frozenset(lists.get(name, ())),  # "class", "rel", …
+                )
         else:
+            held, lists = copy
             tag = Tag.__new__(Tag)
             # One attribute set first makes the compact dict (keys shared with every Tag) that
             # Tag() makes; update() alone made one twice its size (2.5 MB on 1,000 orders)
             tag.name = name
             tag.__dict__.update(held)
-            tag.attrs = self._replace_cdata_list_attribute_values(name, XMLAttributeDict(attrs))
+            # bs4's own splitting of "class" and its kind (_replace_cdata_list_attribute_values),
+            # without asking again for every element which attributes hold lists
+            values = tag.attrs = XMLAttributeDict(attrs)
+            for key, value in attrs.items():
+                if key in lists:
+                    values[key] = self.attribute_value_list_class(value.split())
             tag.contents = []
         self._attach(tag)
         strings = self.string_containers.get(name) or (self._parents[-1][1] if self._parents else NavigableString)
