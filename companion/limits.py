@@ -65,7 +65,7 @@ def give_back_memory() -> None:
     A 1,000-order page builds a tree of some 50 MB; once it is garbage, glibc keeps the freed
     heap for later (the companion would stay at its high-water mark, ~130 MB), unless asked to
     trim it. Elsewhere than glibc there is nothing to ask."""
-    gc.collect()  # the trees hold cycles (parent and child): freed only by a collection
+    gc.collect()  # what the request left in cycles (its page's tree was taken apart once read)
     try:
         ctypes.CDLL(None).malloc_trim(0)
     except (OSError, AttributeError):

@@ -21,6 +21,7 @@ from companion.models import Tracking
 from companion.parsing import payloads
 from companion.parsing.base import Capture
 from companion.parsing.base import make_soup
+from companion.parsing.base import take_apart
 from companion.parsing.generic import GenericParser
 from companion.parsing.order_detail import OrderDetailParser
 from companion.parsing.order_list import OrderListParser
@@ -70,6 +71,8 @@ def parse(capture: Capture) -> Page:
     except Exception:
         log.exception("the %s parser failed; the diagnosis is partial", parser.kind)
         page.warnings.append(f"the {parser.kind} page could not be read completely")
+    if soup is not None:
+        take_apart(soup)
     _read_as(parser.kind, page.orders)
     _read_payloads(capture, page)
     page.orders = _merged(page)

@@ -9,8 +9,10 @@ fuzz tests' hostile pages. No timings are asserted anywhere (scripts/bench measu
 from __future__ import annotations
 
 import copy
+import gc
 import json
 import os
+import weakref
 from pathlib import Path
 
 import pytest
@@ -222,6 +224,35 @@ def test_the_benchmark_pages_and_odd_elements_are_built_as_bs4_builds_them():
     assert_same_tree(ours, BeautifulSoup(html, builder=_BuiltByBs4(keep)))
     assert [type(s).__name__ for s in ours.find_all(["script", "style", "template"])[0].contents] == ["Script"]
     assert ours.find("a")["rel"] == ["next", "nofollow"] and ours.find("a")["class"] == ["a", "b"]
+
+
+def test_a_read_page_is_freed_at_once_not_left_to_the_cycle_collector(monkeypatch):
+    """Every element, narrowed or whole, is gone when the reading returns, with the collector
+    off: nothing the reading returns holds one, and the tree's links were taken apart."""
+    from bench import pages
+
+    alive = []
+
+    def watched(html, narrowing=None):
+        soup = make_soup(html, narrowing)
+        alive.extend(weakref.ref(element) for element in (soup, *soup.descendants))
+        return soup
+
+    monkeypatch.setattr(parsing, "make_soup", watched)
+    captures = [capture_of(path) for path in PAGES] + [
+        Capture(url=LIST_URL, html=pages.list_page(10).page("123456"), captured_at=NOW),
+        Capture(url="", html=PAGE1, captured_at=NOW),  # chosen by its DOM: built whole
+    ]
+    gc.collect()
+    gc.disable()
+    try:
+        for capture in captures:
+            page = parsing.parse(capture)
+            assert page.orders or page.loose_numbers, capture.url
+            assert [ref for ref in alive if ref() is not None] == [], capture.url
+            alive.clear()
+    finally:
+        gc.enable()
 
 
 # --- list pages changed in one detail -----------------------------------------------------
