@@ -133,16 +133,17 @@ class _NarrowBuilder(LXMLTreeBuilder):
     lxml reports every tag and string; the ones outside the kept parts stop here, before any
     Python object is made for them (what a ``SoupStrainer`` does only after making some).
 
-    The kept parts are built here, not through ``BeautifulSoup.handle_starttag``: the soup's
-    bookkeeping for each element (its data buffer, tag stack, open-tag counts, whitespace and
-    string-container stacks) and ``Tag.__init__`` asking the builder the same questions for every
-    element were a quarter of what building a list page's soup cost. Each element is the Tag bs4 would make: the
-    first of each name is made by ``Tag()`` itself, later ones copy what it holds but its own
-    parts (``_OWN``); attributes are split as bs4 splits ``class``; the links are set as bs4
-    sets them. ``tests/parsing/test_narrowing.py`` holds every fixture's tree to the one bs4
-    builds from the same events, field by field, so a bs4 that adds a field fails there.
-    Comments and processing instructions are not built (no reading looks at them); they still
-    end the string before them, as they do in a whole reading."""
+    The kept parts are built here (``_open_tag``, ``_close_tag``, ``_add_string``), not through
+    ``BeautifulSoup.handle_starttag``: the soup's bookkeeping for each element (its data buffer,
+    tag stack, open-tag counts, whitespace and string-container stacks) and ``Tag.__init__``
+    asking the builder the same questions for every element were a quarter of what building a
+    list page's soup cost. Each element is the Tag bs4 would make: the first of each name is made
+    by ``Tag()`` itself, later ones copy what it holds but its own parts (``_OWN``); attributes
+    are split as bs4 splits ``class``; the links are set as bs4 sets them.
+    ``tests/parsing/test_narrowing.py`` builds every fixture again through bs4's own calls in
+    those three places and compares the trees field by field, so a bs4 that makes its Tags
+    otherwise fails there. Comments and processing instructions are not built (no reading looks
+    at them); they still end the string before them, as they do in a whole reading."""
 
     def __init__(self, narrowing: Narrowing):
         super().__init__()
@@ -153,7 +154,8 @@ class _NarrowBuilder(LXMLTreeBuilder):
         self._namespaces = self.active_namespace_prefixes[-1]
         self._parents: list[tuple[Tag, type]] = []  # the open built elements, each with its strings' class
         self._last = None  # the element built last: the next one's previous_element
-        self._copies: dict[str, dict] = {}  # tag name -> what a Tag of that name holds but its own parts
+        # tag name -> what a Tag of that name holds but its own parts, and its list attributes
+        self._copies: dict[str, tuple[dict, frozenset]] = {}
 
     def start(self, tag, attrs):
         if self._skipping:
