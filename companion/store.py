@@ -151,7 +151,9 @@ class _Connections:
         self.path = path
         self.local = threading.local()
         self.lock = threading.Lock()
-        self.all: list[sqlite3.Connection] = []
+        # every open connection and the thread it is for; one whose thread ended (the flusher
+        # below, which starts afresh for each batch) is closed when the next one opens
+        self.all: dict[sqlite3.Connection, threading.Thread] = {}
         self.epoch = 0  # moves when the files were moved aside: every connection reopens
 
     def get(self) -> sqlite3.Connection:
@@ -190,7 +192,12 @@ class _Connections:
         conn.row_factory = sqlite3.Row
         _private_files(self.path)
         with self.lock:
-            self.all.append(conn)
+            ended = [other for other, thread in self.all.items() if not thread.is_alive()]
+            for other in ended:
+                del self.all[other]
+            self.all[conn] = threading.current_thread()
+        for other in ended:
+            self._quietly_close(other)
         return conn
 
     def identity(self) -> tuple:
@@ -213,21 +220,21 @@ class _Connections:
 
     def _close(self, conn: sqlite3.Connection) -> None:
         with self.lock:
-            if conn in self.all:
-                self.all.remove(conn)
+            self.all.pop(conn, None)
+        self._quietly_close(conn)
+
+    def close_all(self) -> None:
+        with self.lock:
+            conns, self.all = list(self.all), {}
+        for conn in conns:
+            self._quietly_close(conn)
+
+    @staticmethod
+    def _quietly_close(conn: sqlite3.Connection) -> None:
         try:
             conn.close()
         except sqlite3.Error:
             pass
-
-    def close_all(self) -> None:
-        with self.lock:
-            conns, self.all = self.all, []
-        for conn in conns:
-            try:
-                conn.close()
-            except sqlite3.Error:
-                pass
 
 
 _ORDER_UPSERT = """
@@ -668,13 +675,18 @@ class History:
 
     def _flush_soon(self) -> None:
         """Gather a few seconds' worth, write them at once; end when nothing is left to write
-        (the next :meth:`touch` starts another)."""
-        while not self._closed.wait(FLUSH_SECONDS):
-            self.flush()
-            with self._pending_lock:
-                if not self._pending:
-                    self._flusher = None
-                    return
+        (the next :meth:`touch` starts another), closing its connection: a thread per batch
+        left one open each, two file descriptors and a page cache apiece, for as long as the
+        companion ran."""
+        try:
+            while not self._closed.wait(FLUSH_SECONDS):
+                self.flush()
+                with self._pending_lock:
+                    if not self._pending:
+                        self._flusher = None
+                        return
+        finally:
+            self._pool.drop()
 
     def flush(self) -> None:
         """Write the pending "last seen" times now (kept for the next try if the disk refuses)."""

@@ -6,6 +6,9 @@ import json
 import shutil
 import sqlite3
 import subprocess
+import time
+from datetime import datetime
+from datetime import timezone
 from pathlib import Path
 
 import pytest
@@ -361,20 +364,57 @@ def test_each_thread_keeps_one_connection_and_close_ends_them_all(app, client, a
     wal = history.path.with_name(history.path.name + "-wal")
     assert wal.exists(), "the WAL stays between calls: no checkpoint per call"
     assert len(history._pool.all) == 1  # the test client's thread, after three diagnoses
-    first = history._pool.all[0]
-    threads = [threading.Thread(target=history.list_orders, args=(10, None)) for _ in range(3)]
+    first = next(iter(history._pool.all))
+    done = threading.Event()
+
+    def read_and_wait():
+        history.list_orders(10, None)
+        history.list_orders(10, None)  # the same connection again
+        done.wait(10)
+
+    threads = [threading.Thread(target=read_and_wait) for _ in range(3)]
     for thread in threads:
         thread.start()
+    deadline = time.monotonic() + 10
+    while len(history._pool.all) < 4 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(history._pool.all) == 4 and next(iter(history._pool.all)) is first
+    assert set(history._pool.all.values()) == {threading.current_thread(), *threads}
+    opened = list(history._pool.all)
+    done.set()
     for thread in threads:
         thread.join()
-    assert len(history._pool.all) == 4 and history._pool.all[0] is first
-    opened = list(history._pool.all)
     history.close()
-    assert history._pool.all == []
+    assert history._pool.all == {}
     for conn in opened:
         with pytest.raises(sqlite3.ProgrammingError):
             conn.execute("SELECT 1")  # closed
     assert not wal.exists(), "the last connection closed checkpoints and removes the WAL"
+
+
+def test_a_thread_that_ended_leaves_no_connection_open(app, client, auth, monkeypatch):
+    """The "last seen" flusher is a thread per batch: each left its connection open (two file
+    descriptors and a page cache) for as long as the companion ran."""
+    import threading
+
+    monkeypatch.setattr(store, "FLUSH_SECONDS", 0.05)
+    history = history_of(app)
+    seed(client, auth)
+    order_id = history.list_orders(10, None)[0][0]["order_id"]
+    for batch in range(3):
+        history.touch([order_id], datetime(2026, 9, 30, 12, batch, tzinfo=timezone.utc))
+        deadline = time.monotonic() + store.FLUSH_SECONDS + 5
+        while history._flusher is not None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert history._flusher is None, "the batch was written and its flusher ended"
+    time.sleep(0.2)  # the flusher closes its connection as it ends
+    assert all(thread.is_alive() for thread in history._pool.all.values())
+    # A thread of anyone else that ends: its connection is closed when the next one opens
+    for _ in range(3):
+        reader = threading.Thread(target=history.list_orders, args=(10, None))
+        reader.start()
+        reader.join()
+    assert len(history._pool.all) <= 2  # this thread's, and the last reader's until the next opens
 
 
 
