@@ -407,7 +407,8 @@ def test_a_thread_that_ended_leaves_no_connection_open(app, client, auth, monkey
         while history._flusher is not None and time.monotonic() < deadline:
             time.sleep(0.05)
         assert history._flusher is None, "the batch was written and its flusher ended"
-    time.sleep(0.2)  # the flusher closes its connection as it ends
+    for flusher in [thread for thread in threading.enumerate() if thread.name == "history-flush"]:
+        flusher.join(5)  # it closes its connection as it ends
     assert all(thread.is_alive() for thread in history._pool.all.values())
     # A thread of anyone else that ends: its connection is closed when the next one opens
     for _ in range(3):

@@ -152,10 +152,15 @@ class _NarrowBuilder(LXMLTreeBuilder):
         self._skipping = 0  # open elements of a skipped part
         self._text: list[str] = []
         self._namespaces = self.active_namespace_prefixes[-1]
-        self._parents: list[tuple[Tag, type]] = []  # the open built elements, each with its strings' class
+        # the open built elements, each with its strings' class; the soup at the bottom (initialize_soup)
+        self._parents: list[tuple[Tag, type]] = []
         self._last = None  # the element built last: the next one's previous_element
         # tag name -> what a Tag of that name holds but its own parts, and its list attributes
         self._copies: dict[str, tuple[dict, frozenset]] = {}
+
+    def initialize_soup(self, soup):
+        super().initialize_soup(soup)
+        self._parents = [(soup, NavigableString)]
 
     def start(self, tag, attrs):
         if self._skipping:
@@ -206,7 +211,8 @@ class _NarrowBuilder(LXMLTreeBuilder):
 
     def close(self):
         super().close()
-        self._last = None  # lxml's parser and this builder hold each other: let the tree go
+        # lxml's parser and this builder hold each other: let the tree go
+        self._last, self._parents = None, []
 
     def _flush(self) -> None:
         if self._text:
@@ -241,18 +247,18 @@ class _NarrowBuilder(LXMLTreeBuilder):
                     values[key] = self.attribute_value_list_class(value.split())
             tag.contents = []
         self._attach(tag)
-        strings = self.string_containers.get(name) or (self._parents[-1][1] if self._parents else NavigableString)
+        strings = self.string_containers.get(name) or self._parents[-1][1]
         self._parents.append((tag, strings))
 
     def _close_tag(self, name: str) -> None:
         self._parents.pop()
 
     def _add_string(self, text: str) -> None:
-        self._attach((self._parents[-1][1] if self._parents else NavigableString)(text))
+        self._attach(self._parents[-1][1](text))
 
     def _attach(self, element) -> None:
         """``element`` as the last child of the innermost open element, linked as bs4 links it."""
-        parent = self._parents[-1][0] if self._parents else self.soup
+        parent = self._parents[-1][0]
         last = self._last
         element.parent = parent
         element.previous_element = last
